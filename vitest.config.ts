@@ -31,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'it',
           include: ['test/**/*.it.test.ts'],
-          globalSetup: [],
+          globalSetup: ['./test/setup/kafka.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
