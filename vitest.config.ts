@@ -31,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'it',
           include: ['test/**/*.it.test.ts'],
-          globalSetup: ['./test/setup/kafka.ts'],
+          globalSetup: ['./test/setup/kafka.ts', './test/setup/registry.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
