@@ -137,6 +137,10 @@ export async function prepareKafkaJars({ version, cacheDir = join(projectRoot, '
     await rm(partial, { recursive: true, force: true });
     if (!existsSync(join(libDir, '.complete'))) throw e;
   }
+  // Older caches of this version (from earlier POM revisions) are no longer used.
+  for (const name of readdirSync(cacheDir)) {
+    if (name.startsWith(`${v}-`) && name !== basename(libDir)) await rm(join(cacheDir, name), { recursive: true, force: true });
+  }
   log(`Fetched ${jars.length} jars.`);
   return { version: v, libDir, fetched: true };
 }
