@@ -58,6 +58,8 @@ export class ConfluentRegistryAvroDeserializationSchema<T>
   implements PreparableDeserializationSchema<T>
 {
   private readonly entries = new Map<number, Entry<T>>();
+  /** Lookups in flight, shared by concurrent prepare() calls (whatever client is used). */
+  private readonly loading = new Map<number, Promise<void>>();
   private readonly client: SchemaRegistryClient;
   private readonly url: string;
 
@@ -139,7 +141,16 @@ export class ConfluentRegistryAvroDeserializationSchema<T>
     }
     if (missing === undefined) return undefined;
     const needed = missing;
-    return Promise.all([...needed].map((id) => this.load(id, needed))).then(() => undefined);
+    return Promise.all(
+      [...needed].map((id) => {
+        let p = this.loading.get(id);
+        if (p === undefined) {
+          p = this.load(id, needed).finally(() => this.loading.delete(id));
+          this.loading.set(id, p);
+        }
+        return p;
+      }),
+    ).then(() => undefined);
   }
 
   private async load(id: number, needed: ReadonlySet<number>): Promise<void> {
@@ -153,7 +164,6 @@ export class ConfluentRegistryAvroDeserializationSchema<T>
       }
       throw e;
     }
-    if (this.entries.has(id)) return; // a concurrent prepare finished first
     this.put(id, this.resolve(id, text), needed);
   }
 
