@@ -1,4 +1,13 @@
-import { AvroWriter, specificType, toAvroType, type AvroSchema, type AvroType, type SpecificRecordClass } from './avroSupport.js';
+import {
+  AvroWriter,
+  classSchema,
+  schemaText,
+  specificType,
+  toAvroType,
+  type AvroSchema,
+  type AvroType,
+  type SpecificRecordClass,
+} from './avroSupport.js';
 import type { GenericRecord } from './AvroDeserializationSchema.js';
 import { CachedSchemaRegistryClient, type RegistryConfigs, type SchemaRegistryClient } from './CachedSchemaRegistryClient.js';
 import { DEFAULT_IDENTITY_MAP_CAPACITY } from './ConfluentRegistryAvroDeserializationSchema.js';
@@ -34,12 +43,20 @@ export class ConfluentRegistryAvroSerializationSchema<T> implements Serializatio
   private schemaId: number | undefined;
   private opening: Promise<void> | undefined;
 
-  /** Prefer the factories. */
+  /**
+   * Prefer the factories.
+   * @param type - the writer's schema.
+   * @param subject - the registry subject, e.g. `<topic>-value`.
+   * @param registry - a base URL (comma-separated list allowed) or a {@link SchemaRegistryClient}.
+   * @param configs - {@link RegistryConfigs}.
+   * @param registeredText - the schema text to register (default: avsc's JSON of `type`).
+   */
   constructor(
     private readonly type: AvroType,
     private readonly subject: string,
     registry: string | SchemaRegistryClient,
     configs: RegistryConfigs = {},
+    private readonly registeredText: string = schemaText(type),
   ) {
     this.writer = new AvroWriter<T>(WHO, type);
     if (typeof registry === 'string') {
@@ -59,7 +76,13 @@ export class ConfluentRegistryAvroSerializationSchema<T> implements Serializatio
     schemaRegistryUrl: string | SchemaRegistryClient,
     registryConfigs?: RegistryConfigs,
   ): ConfluentRegistryAvroSerializationSchema<T> {
-    return new ConfluentRegistryAvroSerializationSchema<T>(toAvroType(schema, WHO), subject, schemaRegistryUrl, registryConfigs);
+    return new ConfluentRegistryAvroSerializationSchema<T>(
+      toAvroType(schema, WHO),
+      subject,
+      schemaRegistryUrl,
+      registryConfigs,
+      schemaText(schema),
+    );
   }
 
   /** Like Flink `forSpecific(Class<T> tClass, String subject, String schemaRegistryUrl[, Map registryConfigs])`. */
@@ -69,7 +92,13 @@ export class ConfluentRegistryAvroSerializationSchema<T> implements Serializatio
     schemaRegistryUrl: string | SchemaRegistryClient,
     registryConfigs?: RegistryConfigs,
   ): ConfluentRegistryAvroSerializationSchema<T> {
-    return new ConfluentRegistryAvroSerializationSchema<T>(specificType(cls, WHO), subject, schemaRegistryUrl, registryConfigs);
+    return new ConfluentRegistryAvroSerializationSchema<T>(
+      specificType(cls, WHO),
+      subject,
+      schemaRegistryUrl,
+      registryConfigs,
+      schemaText(classSchema(cls)!),
+    );
   }
 
   /** The writer's avsc Type. */
@@ -87,7 +116,7 @@ export class ConfluentRegistryAvroSerializationSchema<T> implements Serializatio
    * fixes the 5-byte header. Await it before `serialize`; calling it again returns the same Promise.
    */
   open(_context?: InitializationContext): Promise<void> {
-    this.opening ??= this.client.register(this.subject, JSON.stringify(this.type.schema())).then(
+    this.opening ??= this.client.register(this.subject, this.registeredText).then(
       (id) => {
         this.schemaId = id;
         const header = Buffer.alloc(5);

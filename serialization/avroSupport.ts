@@ -84,9 +84,24 @@ export function toAvroType(schema: AvroSchema, who: string, options: Partial<avr
   }
 }
 
+/**
+ * The text to register for a schema: the user's own JSON as given (what Flink registers, `Schema#toString()` keeps
+ * the user's names), or avsc's form for a Type.
+ */
+export function schemaText(schema: AvroSchema): string {
+  if (typeof schema === 'string') return schema;
+  if (avro.Type.isType(schema)) return JSON.stringify((schema as AvroType).schema());
+  return JSON.stringify(schema);
+}
+
+/** The schema a specific record class declares. */
+export function classSchema<T>(cls: SpecificRecordClass<T>): object | string | undefined {
+  return cls.SCHEMA ?? cls.getClassSchema?.();
+}
+
 /** The avsc Type for a specific record class; decoded records become instances of the class. */
 export function specificType<T>(cls: SpecificRecordClass<T>, who: string): AvroType {
-  const schema = cls.SCHEMA ?? cls.getClassSchema?.();
+  const schema = classSchema(cls);
   if (schema === undefined) {
     throw new SerializationError(
       'INVALID_DATA',
