@@ -16,7 +16,7 @@
 // types are in broker.d.mts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -303,11 +303,14 @@ async function startOnce({ version, libDir, java, log, startTimeoutMs, port: fix
   );
   child.stdout.pipe(out, { end: false });
   child.stderr.pipe(out, { end: false });
-  // A test runner that exits without calling stop() must not leave a JVM behind.
+  // A test runner that exits without calling stop() must not leave a JVM (or its temp folder) behind; one that is
+  // killed outright cannot run handlers, so a small watchdog process covers that case.
   const killOnExit = () => {
     try { child.kill('SIGKILL'); } catch { /* already gone */ }
+    if (!keepDir) rmSync(dir, { recursive: true, force: true });
   };
   process.on('exit', killOnExit);
+  startWatchdog(child.pid, dir, keepDir);
   const exited = new Promise((resolvePromise) => child.on('exit', (code, signal) => resolvePromise({ code, signal })));
   exited.then(() => process.off('exit', killOnExit));
 
@@ -350,15 +353,45 @@ async function startOnce({ version, libDir, java, log, startTimeoutMs, port: fix
         : outcome instanceof Error
           ? `could not be started (${outcome.message})`
           : `exited during start-up (code ${outcome.code}, signal ${outcome.signal})`;
-    child.stdout.pause();
+    const logTail = tail(recent, 40); // before stop() adds the shutdown lines
     await stop().catch(() => {});
-    throw new KafkaBrokerError(`Kafka ${version} broker on 127.0.0.1:${port} ${why}`, { logTail: tail(recent, 40), logFile });
+    throw new KafkaBrokerError(`Kafka ${version} broker on 127.0.0.1:${port} ${why}`, {
+      logTail,
+      logFile: keepDir ? logFile : `the broker log (removed with ${dir}; the keepDir option keeps it)`,
+    });
   }
   // Keep draining stdout (the ready watcher is gone) so the JVM never blocks on a full pipe.
   child.stdout.resume();
   const bootstrapServers = `127.0.0.1:${port}`;
   log(`Kafka ${version} broker ready at ${bootstrapServers} in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
   return { bootstrapServers, version, port, controllerPort, clusterId, dir, logFile, pid: child.pid, stop, exited };
+}
+
+// Runs detached: when this process is gone (even after SIGKILL) it stops the broker and removes its temp folder; it
+// exits by itself as soon as the broker has exited.
+const WATCHDOG = `
+const [parentPid, childPid, dir, keep] = process.argv.slice(1).map(String);
+const alive = (pid) => { try { process.kill(Number(pid), 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+const poll = setInterval(() => {
+  if (!alive(childPid)) process.exit(0);
+  if (alive(parentPid)) return;
+  clearInterval(poll);
+  try { process.kill(Number(childPid), 'SIGTERM'); } catch {}
+  const deadline = Date.now() + 10000;
+  const wait = setInterval(() => {
+    if (alive(childPid) && Date.now() < deadline) return;
+    clearInterval(wait);
+    try { process.kill(Number(childPid), 'SIGKILL'); } catch {}
+    if (keep !== 'keep') require('node:fs').rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }, 200);
+}, 1000);
+`;
+
+function startWatchdog(childPid, dir, keepDir) {
+  if (!childPid) return;
+  const args = ['-e', WATCHDOG, String(process.pid), String(childPid), dir, keepDir ? 'keep' : ''];
+  spawn(process.execPath, args, { detached: true, stdio: 'ignore' }).unref();
 }
 
 /** Reads the last `lines` lines of a broker's log (for error messages). */

@@ -2,8 +2,11 @@
  * kafkajs 2.2.4 against the test broker (Kafka 4.1.x by default; KAFKA_VERSION=3.9 for the fallback line): the
  * protocol paths the Kafka connectors rely on.
  */
+import { existsSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
+import { startKafkaBroker } from '../../scripts/kafka/broker.mjs';
 import {
+  brokerConfig,
   createKafka,
   createTopic,
   kafkaBootstrapServers,
@@ -144,5 +147,25 @@ describe('the test Kafka broker with kafkajs 2.2.4', () => {
     } finally {
       await admin.disconnect();
     }
+  });
+
+  it("startKafkaBroker keeps Kafka's defaults for transaction.max.timeout.ms and auto.create.topics.enable unless told", async () => {
+    const [plain, tuned] = await Promise.all([
+      startKafkaBroker(),
+      startKafkaBroker({ transactionMaxTimeoutMs: 3_600_000, autoCreateTopics: false }),
+    ]);
+    try {
+      const [plainConfig, tunedConfig] = await Promise.all([brokerConfig([plain.bootstrapServers]), brokerConfig([tuned.bootstrapServers])]);
+      expect(plainConfig.get('transaction.max.timeout.ms')).toBe('900000');
+      expect(plainConfig.get('auto.create.topics.enable')).toBe('true');
+      expect(plainConfig.get('group.initial.rebalance.delay.ms')).toBe('0');
+      expect(plainConfig.get('transaction.state.log.num.partitions')).toBe('3');
+      expect(tunedConfig.get('transaction.max.timeout.ms')).toBe('3600000');
+      expect(tunedConfig.get('auto.create.topics.enable')).toBe('false');
+    } finally {
+      await Promise.all([plain.stop(), tuned.stop()]);
+    }
+    expect(existsSync(plain.dir)).toBe(false);
+    expect(existsSync(tuned.dir)).toBe(false);
   });
 });

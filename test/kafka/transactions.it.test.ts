@@ -18,7 +18,7 @@ import {
   type KafkaTransactionState,
   type TransactionLogger,
 } from '../../connectors/kafka/internal/transactions.js';
-import { createKafka, createTopic, kafkaBrokers, lastStableOffsets, newTransactionalId, readValues, waitFor } from '../support/kafka.js';
+import { brokerConfig, createKafka, createTopic, kafkaBrokers, lastStableOffsets, newTransactionalId, readValues, waitFor } from '../support/kafka.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/crashingTransaction.mjs', import.meta.url));
@@ -49,7 +49,7 @@ async function crashAfterPreCommit(options: {
 }): Promise<KafkaTransactionState> {
   const child = spawn(process.execPath, [fixture], {
     cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'], // the child exits when its stdin closes, i.e. when this process is gone
     env: {
       ...process.env,
       TRANSACTIONS_MODULE: transactionsModuleUrl,
@@ -270,6 +270,21 @@ describe('Kafka transaction adapter (connectors/kafka/internal/transactions.ts)'
     // The real one still commits.
     expect((await commitRecovered({ brokers: kafkaBrokers(), ...state })).outcome).toBe('committed');
     expect(await readValues(topic, { minRecords: 1 })).toEqual(['crashed-00']);
+  });
+
+  it("refuses a transaction timeout above the broker's transaction.max.timeout.ms with a clear message", async () => {
+    const max = Number((await brokerConfig()).get('transaction.max.timeout.ms'));
+    expect(max).toBeGreaterThan(0);
+    const transactionalId = newTransactionalId();
+    const producer = await createTransactionalProducer({ kafka: createKafka(), transactionalId, transactionTimeoutMs: max + 1 });
+    try {
+      await expect(producer.beginTransaction()).rejects.toThrow(
+        `Cannot start a transaction on transactional.id '${transactionalId}': the transaction timeout (${max + 1} ms) is larger ` +
+          'than the maximum value allowed by the broker (as configured by transaction.max.timeout.ms',
+      );
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('refuses a negative producerId or epoch, like Flink resumeTransaction', async () => {

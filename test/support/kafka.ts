@@ -94,6 +94,22 @@ export async function lastStableOffsets(topic: string): Promise<Map<number, numb
   }
 }
 
+/** The broker configuration (name -> value) of the first broker of the cluster at `brokers` (default: the test broker). */
+export async function brokerConfig(brokers: string[] = kafkaBrokers()): Promise<Map<string, string | null>> {
+  const admin = new Kafka({ brokers, clientId: 'flink-ts-it-admin', logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { brokers: nodes } = await admin.describeCluster();
+    const nodeId = nodes[0]?.nodeId;
+    if (nodeId === undefined) throw new Error(`no broker in the cluster at ${brokers.join(',')}`);
+    // 4 = ConfigResourceTypes.BROKER (kafkajs's CJS exports other than Kafka/logLevel are not named ESM exports).
+    const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 4, name: String(nodeId) }] });
+    return new Map((resources[0]?.configEntries ?? []).map((e) => [e.configName, e.configValue]));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /**
  * Reads a topic from the beginning with a new consumer group and returns the records in partition/offset order.
  *

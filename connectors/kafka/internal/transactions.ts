@@ -135,6 +135,9 @@ export class KafkaTransactionRecoveryError extends Error {
   }
 }
 
+/** kafkajs's producer `transactionTimeout` default (src/producer/eosManager/index.js). */
+const KAFKAJS_DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
+
 const defaultLogger: TransactionLogger = {
   warn: (message, fields) => console.warn(message, fields ?? ''),
 };
@@ -307,26 +310,37 @@ const KAFKA_ERROR_NAMES: Record<number, string> = {
   48: 'INVALID_TXN_STATE',
   49: 'INVALID_PRODUCER_ID_MAPPING',
   51: 'CONCURRENT_TRANSACTIONS',
+  50: 'INVALID_TRANSACTION_TIMEOUT',
   53: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
   90: 'PRODUCER_FENCED',
 };
 const RETRIABLE = new Set(['CONCURRENT_TRANSACTIONS', 'COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR']);
 
+/** The error and its causes (kafkajs's retrier wraps the protocol error in KafkaJSNonRetriableError/...RetriesExceeded). */
+function* causes(error: unknown): Generator<{ name?: string; code?: unknown; type?: unknown; message?: unknown }> {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    yield e as { name?: string };
+  }
+}
+
 /** Kafka's error name for a kafkajs error (undefined for non-protocol errors such as connection failures). */
 function kafkaErrorName(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { name?: string; code?: unknown; type?: unknown; message?: unknown };
-  if (e.name !== 'KafkaJSProtocolError') return undefined;
-  if (typeof e.code === 'number' && KAFKA_ERROR_NAMES[e.code]) return KAFKA_ERROR_NAMES[e.code];
-  const unknown = typeof e.message === 'string' ? /Unknown error code (\d+)/.exec(e.message) : null;
-  if (unknown) return KAFKA_ERROR_NAMES[Number(unknown[1])] ?? `KAFKA_ERROR_${unknown[1]}`;
-  return typeof e.type === 'string' ? e.type : undefined;
+  for (const e of causes(error)) {
+    if (e.name !== 'KafkaJSProtocolError') continue;
+    if (typeof e.code === 'number' && KAFKA_ERROR_NAMES[e.code]) return KAFKA_ERROR_NAMES[e.code];
+    const unknown = typeof e.message === 'string' ? /Unknown error code (\d+)/.exec(e.message) : null;
+    if (unknown) return KAFKA_ERROR_NAMES[Number(unknown[1])] ?? `KAFKA_ERROR_${unknown[1]}`;
+    return typeof e.type === 'string' ? e.type : undefined;
+  }
+  return undefined;
 }
 
 /** Connection-level failures worth another FindCoordinator + EndTxn (the coordinator may have moved or restarted). */
 function isConnectionError(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name ?? '';
-  return /KafkaJSConnection|KafkaJSRequestTimeout|KafkaJSBrokerNotFound|KafkaJSGroupCoordinatorNotFound|KafkaJSNumberOfRetriesExceeded/.test(name);
+  for (const e of causes(error)) {
+    if (/KafkaJSConnection|KafkaJSRequestTimeout|KafkaJSBrokerNotFound|KafkaJSGroupCoordinatorNotFound|KafkaJSNumberOfRetriesExceeded/.test(e.name ?? '')) return true;
+  }
+  return false;
 }
 
 function describe(state: KafkaTransactionState): string {
@@ -362,10 +376,10 @@ async function endRecovered(options: RecoverOptions, commit: boolean): Promise<R
   let backoffMs = 50;
   const retriedErrors: string[] = [];
   try {
-    await cluster.connect();
     for (;;) {
       attempts++;
       try {
+        await cluster.connect(); // a no-op once connected
         await sendEndTxn(cluster, state, commit);
         return { outcome: commit ? 'committed' : 'aborted', attempts, retriedErrors };
       } catch (error) {
@@ -562,7 +576,21 @@ export async function createTransactionalProducer(options: TransactionalProducer
     transactionalId,
     async beginTransaction() {
       if (transaction?.isActive()) throw new Error(`transactional.id '${transactionalId}' already has an open transaction`);
-      transaction = await producer.transaction();
+      try {
+        transaction = await producer.transaction();
+      } catch (error) {
+        if (kafkaErrorName(error) === 'INVALID_TRANSACTION_TIMEOUT') {
+          // Flink's default transaction.timeout.ms (1 h) exceeds the broker default maximum (15 min), see §7.4.
+          throw new Error(
+            `Cannot start a transaction on transactional.id '${transactionalId}': the transaction timeout ` +
+              `(${options.transactionTimeoutMs ?? KAFKAJS_DEFAULT_TRANSACTION_TIMEOUT_MS} ms) is larger than the maximum value allowed by the broker ` +
+              `(as configured by transaction.max.timeout.ms, 900000 = 15 min by default). Lower the producer's ` +
+              `transaction timeout or raise the broker's transaction.max.timeout.ms.`,
+            { cause: error },
+          );
+        }
+        throw new Error(`Cannot start a transaction on transactional.id '${transactionalId}': ${(error as Error).message}`, { cause: error });
+      }
     },
     send(topic, messages) {
       const sent = requireTransaction('send to').send({ topic, messages });
