@@ -1,0 +1,104 @@
+import type { Accumulator } from '../functions/accumulators.js';
+
+/** Like Flink `JobStatus`. @public */
+export enum JobStatus {
+  INITIALIZING = 'INITIALIZING',
+  CREATED = 'CREATED',
+  RUNNING = 'RUNNING',
+  FAILING = 'FAILING',
+  FAILED = 'FAILED',
+  CANCELLING = 'CANCELLING',
+  CANCELED = 'CANCELED',
+  FINISHED = 'FINISHED',
+  RESTARTING = 'RESTARTING',
+}
+
+/**
+ * The result of a finished job, like Flink `JobExecutionResult`.
+ * @public
+ */
+export class JobExecutionResult {
+  constructor(
+    private readonly jobId: string,
+    private readonly jobName: string,
+    private readonly netRuntimeMs: number,
+    private readonly accumulators: Map<string, unknown>,
+  ) {}
+  getJobID(): string {
+    return this.jobId;
+  }
+  getJobName(): string {
+    return this.jobName;
+  }
+  /** Net runtime in milliseconds (or in `unit`: 'ms' | 's'). */
+  getNetRuntime(unit: 'ms' | 's' = 'ms'): number {
+    return unit === 's' ? Math.floor(this.netRuntimeMs / 1000) : this.netRuntimeMs;
+  }
+  getAccumulatorResult<T>(name: string): T | undefined {
+    return this.accumulators.get(name) as T | undefined;
+  }
+  getAllAccumulatorResults(): Map<string, unknown> {
+    return new Map(this.accumulators);
+  }
+  toString(): string {
+    return `JobExecutionResult{jobId=${this.jobId}, jobName=${this.jobName}, netRuntime=${this.netRuntimeMs} ms}`;
+  }
+}
+
+/**
+ * A job failed. Names the job, the failing operator and subtask; `cause` is the error the user's code threw.
+ * Like Flink's `JobExecutionException` (whose message is "Job execution failed.").
+ * @public
+ */
+export class JobExecutionException extends Error {
+  override readonly name = 'JobExecutionException';
+  constructor(
+    readonly jobId: string,
+    readonly jobName: string,
+    message: string,
+    readonly details: { taskName?: string; operatorName?: string; subtaskIndex?: number; attemptNumber?: number } = {},
+    cause?: unknown,
+  ) {
+    super(message, { cause });
+  }
+  get operatorName(): string | undefined {
+    return this.details.operatorName;
+  }
+  get subtaskIndex(): number | undefined {
+    return this.details.subtaskIndex;
+  }
+  get taskName(): string | undefined {
+    return this.details.taskName;
+  }
+}
+
+/**
+ * A handle on a submitted job, like Flink `JobClient` (from `env.executeAsync()`).
+ * @public
+ */
+export interface JobClient {
+  getJobID(): string;
+  getJobStatus(): Promise<JobStatus>;
+  /** Cancels the job; resolves when it has stopped. */
+  cancel(): Promise<void>;
+  /** Resolves when the job finishes; rejects with a {@link JobExecutionException} when it fails. */
+  getJobExecutionResult(): Promise<JobExecutionResult>;
+  getAccumulators(): Promise<Map<string, unknown>>;
+  /** Current metric values (`<task>.<subtask>.<operator>.<metric>` → value). */
+  getMetrics(): Record<string, unknown>;
+  /** Id of the last completed checkpoint, or `undefined`. */
+  getLatestCompletedCheckpointId(): number | undefined;
+}
+
+/** Merges per-subtask accumulators by name. @internal */
+export function mergeAccumulators(all: Map<string, Accumulator<unknown, unknown>>[]): Map<string, unknown> {
+  const merged = new Map<string, Accumulator<unknown, unknown>>();
+  for (const m of all) {
+    for (const [name, acc] of m) {
+      const existing = merged.get(name);
+      if (existing) existing.merge(acc);
+      else merged.set(name, acc.clone());
+    }
+  }
+  return new Map([...merged].map(([k, a]) => [k, a.getLocalValue()]));
+}

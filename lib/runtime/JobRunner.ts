@@ -1,0 +1,255 @@
+import { randomBytes } from 'node:crypto';
+import { merge, Observable, Subject, mergeMap, throwError, takeUntil, type Subscription } from 'rxjs';
+import type { CheckpointConfig } from '../api/CheckpointConfig.js';
+import { CheckpointingMode } from '../api/CheckpointConfig.js';
+import type { ExecutionConfig } from '../api/ExecutionConfig.js';
+import { JobExecutionException, JobExecutionResult, JobStatus, mergeAccumulators, type JobClient } from '../api/JobClient.js';
+import { RestartBackoff, RestartStrategies, type RestartStrategyConfiguration } from '../api/RestartStrategies.js';
+import { targetSubtasks, type JobGraph, type JobVertex } from '../graph/JobGraph.js';
+import { MetricRegistry } from '../metrics/MetricGroup.js';
+import type { Clock } from '../time/ProcessingTimeService.js';
+import { Channel } from './Channel.js';
+import { CheckpointCoordinator, type CompletedCheckpoint } from './checkpoint/CheckpointCoordinator.js';
+import { messageOf, TaskFailure } from './failures.js';
+import { RecordWriter } from './RecordWriter.js';
+import { StreamTask, type TaskEnvironment } from './StreamTask.js';
+
+/** Runtime settings of a job. @internal */
+export interface JobRunnerConfig {
+  executionConfig: ExecutionConfig;
+  checkpointConfig: CheckpointConfig;
+  restartStrategy: RestartStrategyConfiguration | undefined;
+  clock: Clock;
+  /** Records per network batch. */
+  batchSize: number;
+  /** Batches a channel holds before its writer waits. */
+  channelCapacity: number;
+  /** Checkpoint to start from (savepoint or retained checkpoint). */
+  initialCheckpoint?: CompletedCheckpoint;
+  /** Persists completed checkpoints (checkpoint storage). */
+  persistCheckpoint?: (checkpoint: CompletedCheckpoint) => Promise<void>;
+  /** Called for logging (restarts, warnings). */
+  log?: (level: 'info' | 'warn', message: string) => void;
+}
+
+/**
+ * Runs a job graph in this process, like Flink's MiniCluster: deploys one {@link StreamTask} per chain and
+ * subtask, wires them with bounded channels, watches them (the job is the RxJS merge of its tasks, so the first
+ * failure unsubscribes — cancels — the rest), applies the restart strategy and restores from the latest completed
+ * checkpoint.
+ * @internal
+ */
+export class JobRunner implements JobClient {
+  readonly jobId = randomBytes(16).toString('hex');
+  private status = JobStatus.INITIALIZING;
+  private tasks: StreamTask[] = [];
+  private readonly cancel$ = new Subject<void>();
+  private readonly taskFailures$ = new Subject<Error>();
+  private readonly result: Promise<JobExecutionResult>;
+  private readonly metrics = new MetricRegistry();
+  private readonly coordinator: CheckpointCoordinator | undefined;
+  private cancelRequested = false;
+  private accumulators: Map<string, unknown> = new Map();
+
+  constructor(
+    readonly graph: JobGraph,
+    private readonly config: JobRunnerConfig,
+  ) {
+    const cc = config.checkpointConfig;
+    config.executionConfig.checkpointingEnabled = cc.isCheckpointingEnabled();
+    if (cc.isCheckpointingEnabled() || config.initialCheckpoint) {
+      this.coordinator = new CheckpointCoordinator(
+        cc,
+        config.clock,
+        { tasks: () => this.tasks, failJob: (e) => this.taskFailures$.next(e), persist: config.persistCheckpoint },
+        config.initialCheckpoint,
+      );
+    }
+    this.result = this.runJob();
+    // The job's result is observed through getJobExecutionResult(); never an unhandled rejection.
+    this.result.catch(() => undefined);
+  }
+
+  getJobID(): string {
+    return this.jobId;
+  }
+  async getJobStatus(): Promise<JobStatus> {
+    return this.status;
+  }
+  async cancel(): Promise<void> {
+    if (this.status === JobStatus.FINISHED || this.status === JobStatus.FAILED || this.status === JobStatus.CANCELED) return;
+    this.cancelRequested = true;
+    this.status = JobStatus.CANCELLING;
+    this.cancel$.next();
+    await this.result.catch(() => undefined);
+  }
+  getJobExecutionResult(): Promise<JobExecutionResult> {
+    return this.result;
+  }
+  async getAccumulators(): Promise<Map<string, unknown>> {
+    return this.tasks.length ? mergeAccumulators(this.tasks.map((t) => t.accumulators)) : this.accumulators;
+  }
+  getMetrics(): Record<string, unknown> {
+    return this.metrics.snapshot();
+  }
+  getLatestCompletedCheckpointId(): number | undefined {
+    return this.coordinator?.getLatest()?.checkpointId;
+  }
+  /** Triggers a checkpoint now (tests and savepoints). @internal */
+  triggerCheckpoint(): Promise<number | undefined> {
+    if (!this.coordinator) throw new Error('Checkpointing is not enabled for this job.');
+    return this.coordinator.triggerCheckpoint();
+  }
+  /** The running tasks (tests). @internal */
+  getTasks(): StreamTask[] {
+    return this.tasks;
+  }
+
+  private log(level: 'info' | 'warn', message: string): void {
+    this.config.log?.(level, message);
+  }
+
+  private restartStrategy(): RestartStrategyConfiguration {
+    const s = this.config.restartStrategy;
+    if (s && s.type !== 'fallback') return s;
+    // Flink's default: fixed delay, unlimited attempts, 1 s, when checkpointing is on; no restart otherwise.
+    return this.config.checkpointConfig.isCheckpointingEnabled() ? RestartStrategies.fixedDelayRestart(2147483647, 1000) : RestartStrategies.noRestart();
+  }
+
+  private async runJob(): Promise<JobExecutionResult> {
+    // Start on a later turn so that callers can attach to the client first.
+    await Promise.resolve();
+    const start = Date.now();
+    const backoff = new RestartBackoff(this.restartStrategy(), () => this.config.clock.now());
+    for (let attempt = 0; ; attempt++) {
+      if (this.cancelRequested) break;
+      this.status = JobStatus.RUNNING;
+      let failure: Error | undefined;
+      try {
+        await this.runAttempt(attempt);
+      } catch (e) {
+        failure = e as Error;
+      }
+      if (this.cancelRequested) break;
+      if (!failure) {
+        this.status = JobStatus.FINISHED;
+        return new JobExecutionResult(this.jobId, this.graph.jobName, Date.now() - start, this.accumulators);
+      }
+      const delay = backoff.onFailure();
+      if (delay === undefined) {
+        this.status = JobStatus.FAILED;
+        throw this.jobFailure(failure, `Recovery is suppressed by ${backoff.describe()}`);
+      }
+      this.status = JobStatus.RESTARTING;
+      this.log('warn', `Job '${this.graph.jobName}' (${this.jobId}) failed (attempt ${attempt}): ${failure.message}. Restarting in ${delay} ms.`);
+      await this.sleep(delay);
+    }
+    this.status = JobStatus.CANCELED;
+    throw new JobExecutionException(this.jobId, this.graph.jobName, `Job '${this.graph.jobName}' (${this.jobId}) was cancelled.`);
+  }
+
+  private jobFailure(failure: Error, recovery: string): JobExecutionException {
+    if (failure instanceof TaskFailure) {
+      return new JobExecutionException(
+        this.jobId,
+        this.graph.jobName,
+        `Job '${this.graph.jobName}' (${this.jobId}) failed: ${failure.message}. ${recovery}.`,
+        { taskName: failure.taskNameWithSubtasks, operatorName: failure.operatorName, subtaskIndex: failure.subtaskIndex, attemptNumber: failure.attemptNumber },
+        failure.cause,
+      );
+    }
+    return new JobExecutionException(this.jobId, this.graph.jobName, `Job '${this.graph.jobName}' (${this.jobId}) failed: ${messageOf(failure)}. ${recovery}.`, {}, failure);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const sub: Subscription = this.config.clock.schedule(() => resolve(), ms);
+      const c = this.cancel$.subscribe(() => {
+        sub.unsubscribe();
+        c.unsubscribe();
+        resolve();
+      });
+    });
+  }
+
+  /** Deploys and runs one execution attempt; rejects with the first task failure. */
+  private async runAttempt(attempt: number): Promise<void> {
+    const tasks = this.deploy(attempt);
+    this.tasks = tasks;
+    const runs: Promise<void>[] = [];
+    const task$ = (t: StreamTask) =>
+      new Observable<never>((subscriber) => {
+        const run = t.run();
+        runs.push(run.catch(() => undefined));
+        run.then(
+          () => subscriber.complete(),
+          (e) => subscriber.error(e),
+        );
+        // Unsubscribing (another task failed, or the job is cancelled) cancels the task.
+        return () => t.cancel();
+      });
+    this.coordinator?.start();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        // The attempt completes when every task has; a failure reported outside a task's main loop (timers,
+        // checkpoints) errors it like a task failure; cancelling completes it early.
+        merge(...tasks.map(task$))
+          .pipe(takeUntil(this.cancel$), takeUntil(this.taskFailures$.pipe(mergeMap((e) => throwError(() => e)))))
+          .subscribe({ error: reject, complete: resolve });
+        if (tasks.length === 0) resolve();
+      });
+    } finally {
+      this.coordinator?.stop();
+      for (const t of tasks) t.cancel();
+      await Promise.all(runs);
+      this.accumulators = mergeAccumulators(tasks.map((t) => t.accumulators));
+    }
+  }
+
+  private deploy(attempt: number): StreamTask[] {
+    const { batchSize, channelCapacity } = this.config;
+    const inputsOf = new Map<JobVertex, { channel: Channel; input: number }[][]>();
+    const vertexOfHead = new Map(this.graph.vertices.map((v) => [v.head, v]));
+    for (const v of this.graph.vertices) inputsOf.set(v, Array.from({ length: v.parallelism }, () => []));
+    const writersOf = new Map<JobVertex, Map<string, RecordWriter>[]>();
+    for (const v of this.graph.vertices) {
+      const perSubtask: Map<string, RecordWriter>[] = [];
+      for (let i = 0; i < v.parallelism; i++) {
+        const writers = new Map<string, RecordWriter>();
+        for (const e of v.outputs) {
+          const target = vertexOfHead.get(e.target)!;
+          const channels = targetSubtasks(e, i).map((j) => {
+            const c = new Channel(channelCapacity);
+            inputsOf.get(target)![j]!.push({ channel: c, input: e.typeNumber });
+            return c;
+          });
+          writers.set(e.id, new RecordWriter(channels, e.partitioner.copy(), batchSize));
+        }
+        perSubtask.push(writers);
+      }
+      writersOf.set(v, perSubtask);
+    }
+    const restore = this.coordinator?.restoreInfo();
+    const env: TaskEnvironment = {
+      jobId: this.jobId,
+      jobName: this.graph.jobName,
+      attemptNumber: attempt,
+      executionConfig: this.config.executionConfig,
+      clock: this.config.clock,
+      metrics: this.metrics,
+      batchSize,
+      restore,
+      checkpointingMode: this.config.checkpointConfig.getCheckpointingMode() === CheckpointingMode.AT_LEAST_ONCE ? 'AT_LEAST_ONCE' : 'EXACTLY_ONCE',
+      acknowledgeCheckpoint: (task, id, state) => this.coordinator?.acknowledge(task, id, state),
+      declineCheckpoint: (task, id, reason) => this.coordinator?.decline(task, id, reason),
+      failTask: (_task, error) => this.taskFailures$.next(error as Error),
+    };
+    const tasks: StreamTask[] = [];
+    for (const v of this.graph.vertices) {
+      for (let i = 0; i < v.parallelism; i++) {
+        tasks.push(new StreamTask(v, i, env, inputsOf.get(v)![i]!, writersOf.get(v)![i]!));
+      }
+    }
+    return tasks;
+  }
+}

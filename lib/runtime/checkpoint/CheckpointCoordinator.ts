@@ -1,0 +1,173 @@
+import type { CheckpointConfig } from '../../api/CheckpointConfig.js';
+import type { Clock, ScheduledTimer } from '../../time/ProcessingTimeService.js';
+import type { OperatorSubtaskState } from '../operators/AbstractStreamOperator.js';
+import type { RestoreInfo, StreamTask, TaskStateSnapshot } from '../StreamTask.js';
+
+/** A checkpoint every task acknowledged. @internal */
+export interface CompletedCheckpoint {
+  checkpointId: number;
+  timestamp: number;
+  /** operator id → state per subtask index. */
+  operators: Map<string, (OperatorSubtaskState | undefined)[]>;
+}
+
+interface PendingCheckpoint {
+  id: number;
+  timestamp: number;
+  acks: Map<StreamTask, TaskStateSnapshot>;
+  expected: Set<StreamTask>;
+  timeout: ScheduledTimer;
+}
+
+/** What the coordinator needs from the job. @internal */
+export interface CoordinatorHooks {
+  tasks(): StreamTask[];
+  failJob(error: Error): void;
+  /** Persists a completed checkpoint before it is announced (checkpoint storage). */
+  persist?(checkpoint: CompletedCheckpoint): Promise<void>;
+}
+
+/**
+ * Triggers checkpoints at the configured interval (respecting min pause, max concurrent and timeout), collects
+ * every task's acknowledgement, completes the checkpoint, then notifies all tasks in order — like Flink's
+ * `CheckpointCoordinator`.
+ * @internal
+ */
+export class CheckpointCoordinator {
+  private nextId: number;
+  private readonly pending = new Map<number, PendingCheckpoint>();
+  private latest: CompletedCheckpoint | undefined;
+  private lastCompletionTime = -Infinity;
+  private periodic: ScheduledTimer | undefined;
+  private consecutiveFailures = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly config: CheckpointConfig,
+    private readonly clock: Clock,
+    private readonly hooks: CoordinatorHooks,
+    restoredFrom?: CompletedCheckpoint,
+  ) {
+    this.latest = restoredFrom;
+    this.nextId = (restoredFrom?.checkpointId ?? 0) + 1;
+  }
+
+  getLatest(): CompletedCheckpoint | undefined {
+    return this.latest;
+  }
+
+  /** Starts periodic triggering for a (new) execution attempt. */
+  start(): void {
+    this.stopped = false;
+    const interval = this.config.getCheckpointInterval();
+    if (interval <= 0) return;
+    const self = this;
+    const sub = this.clock.schedule(function (this: { schedule(s?: unknown, d?: number): void }) {
+      self.tick();
+      this.schedule(undefined, interval);
+    }, interval);
+    this.periodic = { cancel: () => sub.unsubscribe() };
+  }
+
+  /** Stops triggering and aborts pending checkpoints (job end, failure or cancel). */
+  stop(): void {
+    this.stopped = true;
+    this.periodic?.cancel();
+    this.periodic = undefined;
+    for (const p of this.pending.values()) p.timeout.cancel();
+    this.pending.clear();
+  }
+
+  private tick(): void {
+    if (this.stopped) return;
+    if (this.pending.size >= this.config.getMaxConcurrentCheckpoints()) return;
+    if (this.clock.now() - this.lastCompletionTime < this.config.getMinPauseBetweenCheckpoints()) return;
+    void this.triggerCheckpoint();
+  }
+
+  /** Triggers a checkpoint now; resolves with its id once completed, or rejects when it is declined. */
+  async triggerCheckpoint(): Promise<number | undefined> {
+    const tasks = this.hooks.tasks();
+    // Like Flink 1.14 by default: no checkpoints once part of the job has finished.
+    if (tasks.length === 0 || tasks.some((t) => t.inputFinished || t.isCancelled())) return undefined;
+    const id = this.nextId++;
+    const timestamp = Date.now();
+    const pending: PendingCheckpoint = {
+      id,
+      timestamp,
+      acks: new Map(),
+      expected: new Set(tasks),
+      timeout: this.schedule(this.config.getCheckpointTimeout(), () => this.abort(id, new Error(`Checkpoint ${id} expired before completing.`))),
+    };
+    this.pending.set(id, pending);
+    const sources = tasks.filter((t) => t.vertex.inputs.length === 0);
+    await Promise.all(sources.map((t) => t.triggerCheckpoint(id, timestamp).catch(() => undefined)));
+    return id;
+  }
+
+  private schedule(delay: number, fn: () => void): ScheduledTimer {
+    const sub = this.clock.schedule(fn, delay);
+    return { cancel: () => sub.unsubscribe() };
+  }
+
+  acknowledge(task: StreamTask, checkpointId: number, state: TaskStateSnapshot): void {
+    const p = this.pending.get(checkpointId);
+    if (!p || !p.expected.has(task)) return;
+    p.acks.set(task, state);
+    if (p.acks.size === p.expected.size) void this.complete(p);
+  }
+
+  decline(task: StreamTask, checkpointId: number, reason: unknown): void {
+    this.abort(checkpointId, new Error(`Checkpoint ${checkpointId} was declined by ${task.nameWithSubtask}: ${(reason as Error)?.message ?? reason}`, { cause: reason }));
+  }
+
+  private abort(checkpointId: number, reason: Error): void {
+    const p = this.pending.get(checkpointId);
+    if (!p) return;
+    p.timeout.cancel();
+    this.pending.delete(checkpointId);
+    for (const t of p.expected) void t.notifyCheckpointAborted(checkpointId);
+    if (this.stopped) return;
+    this.consecutiveFailures++;
+    if (this.consecutiveFailures > this.config.getTolerableCheckpointFailureNumber()) {
+      this.hooks.failJob(new Error(`Exceeded checkpoint tolerable failure threshold. ${reason.message}`, { cause: reason }));
+    }
+  }
+
+  private async complete(p: PendingCheckpoint): Promise<void> {
+    p.timeout.cancel();
+    this.pending.delete(p.id);
+    const operators = new Map<string, (OperatorSubtaskState | undefined)[]>();
+    for (const [task, state] of p.acks) {
+      for (const [opId, s] of Object.entries(state)) {
+        let arr = operators.get(opId);
+        if (!arr) operators.set(opId, (arr = new Array(task.vertex.parallelism).fill(undefined)));
+        arr[task.subtaskIndex] = s;
+      }
+    }
+    const completed: CompletedCheckpoint = { checkpointId: p.id, timestamp: p.timestamp, operators };
+    try {
+      await this.hooks.persist?.(completed);
+    } catch (e) {
+      this.abort(p.id, new Error(`Checkpoint ${p.id} could not be written: ${(e as Error).message}`, { cause: e }));
+      return;
+    }
+    if (this.stopped) return;
+    this.latest = completed;
+    this.lastCompletionTime = this.clock.now();
+    this.consecutiveFailures = 0;
+    // Older pending checkpoints are subsumed.
+    for (const [id, older] of this.pending) {
+      if (id < p.id) {
+        older.timeout.cancel();
+        this.pending.delete(id);
+      }
+    }
+    await Promise.all([...p.expected].map((t) => t.notifyCheckpointComplete(p.id)));
+  }
+
+  /** The state to restore a new attempt from. */
+  restoreInfo(): RestoreInfo | undefined {
+    return this.latest ? { checkpointId: this.latest.checkpointId, operators: this.latest.operators } : undefined;
+  }
+}

@@ -1,0 +1,154 @@
+import type { ExecutionConfig } from '../../api/ExecutionConfig.js';
+import type { FunctionInitializationContext } from '../../checkpoint/CheckpointedFunction.js';
+import type { Accumulator } from '../../functions/accumulators.js';
+import type { MetricGroup } from '../../metrics/MetricGroup.js';
+import type { HeapKeyedStateBackend, KeyedStateSnapshot } from '../../state/HeapKeyedStateBackend.js';
+import type { OperatorStateBackend, OperatorStateSnapshot } from '../../state/OperatorStateBackend.js';
+import type { KeyedStateStore } from '../../state/stores.js';
+import type { ProcessingTimeService } from '../../time/ProcessingTimeService.js';
+import { MIN_WATERMARK } from '../elements.js';
+import type { Output } from '../Output.js';
+import { InternalTimerService, type Triggerable, type TimersSnapshot } from './InternalTimerService.js';
+
+/** What the task tells an operator about where it runs. @internal */
+export interface TaskInfo {
+  jobId: string;
+  jobName: string;
+  taskName: string;
+  subtaskIndex: number;
+  parallelism: number;
+  maxParallelism: number;
+  attemptNumber: number;
+}
+
+/** A snapshot of one operator subtask. @internal */
+export interface OperatorSubtaskState {
+  operatorState?: OperatorStateSnapshot;
+  keyedState?: KeyedStateSnapshot;
+  timers?: TimersSnapshot;
+}
+
+/** Everything an operator gets from its task at set-up. @internal */
+export interface OperatorContext {
+  operatorName: string;
+  operatorId: string;
+  taskInfo: TaskInfo;
+  executionConfig: ExecutionConfig;
+  processingTimeService: ProcessingTimeService;
+  metricGroup: MetricGroup;
+  accumulators: Map<string, Accumulator<unknown, unknown>>;
+  keyedStateBackend: HeapKeyedStateBackend | undefined;
+  operatorStateBackend: OperatorStateBackend;
+  restoredCheckpointId: number | undefined;
+  restoredTimers: TimersSnapshot | undefined;
+}
+
+/**
+ * Base of all stream operators, like Flink `AbstractStreamOperator`: output, state backends, watermark tracking,
+ * timers, and the lifecycle the task drives (initializeState → open → process… → finish → close).
+ * @internal
+ */
+export abstract class AbstractStreamOperator<OUT> {
+  output!: Output<OUT>;
+  ctx!: OperatorContext;
+  protected currentWatermark = MIN_WATERMARK;
+  private timerServices = new Map<string, InternalTimerService<unknown>>();
+  private readonly watermarks: number[] = [MIN_WATERMARK, MIN_WATERMARK];
+
+  setup(ctx: OperatorContext, output: Output<OUT>): void {
+    this.ctx = ctx;
+    this.output = output;
+  }
+
+  get name(): string {
+    return this.ctx.operatorName;
+  }
+
+  initializeState(_context: FunctionInitializationContext): void | Promise<void> {}
+  open(): void | Promise<void> {}
+  /** End of all input: emit what is buffered. */
+  finish(): void | Promise<void> {}
+  close(): void | Promise<void> {}
+  /** Called by the task after each input batch. */
+  endBatch?(): void;
+  /** Asynchronous work in flight that must complete before the next batch or a snapshot. */
+  pending?(): Promise<void> | undefined;
+  /** Operator-level snapshot of user function state (called before keyed/operator state is copied). */
+  snapshotState(_checkpointId: number, _timestamp: number): void | Promise<void> {}
+  notifyCheckpointComplete(_checkpointId: number): void | Promise<void> {}
+  notifyCheckpointAborted(_checkpointId: number): void | Promise<void> {}
+
+  /** A snapshot of this operator's timers, if it has any. */
+  snapshotTimers(): TimersSnapshot | undefined {
+    if (this.timerServices.size === 0) return undefined;
+    const out: TimersSnapshot = {};
+    for (const [name, ts] of this.timerServices) Object.assign(out, ts.snapshot(name));
+    return out;
+  }
+
+  processWatermark(watermark: number): void {
+    this.currentWatermark = watermark;
+    for (const ts of this.timerServices.values()) ts.advanceWatermark(watermark);
+    this.output.emitWatermark(watermark);
+  }
+  processWatermark1(watermark: number): void {
+    this.processInputWatermark(watermark, 0);
+  }
+  processWatermark2(watermark: number): void {
+    this.processInputWatermark(watermark, 1);
+  }
+  private processInputWatermark(watermark: number, input: number): void {
+    this.watermarks[input] = watermark;
+    const combined = Math.min(this.watermarks[0]!, this.watermarks[1]!);
+    if (combined > this.currentWatermark) this.processWatermark(combined);
+  }
+  processWatermarkStatus(idle: boolean): void {
+    this.output.emitWatermarkStatus(idle);
+  }
+
+  getCurrentWatermark(): number {
+    return this.currentWatermark;
+  }
+
+  // ---- keyed state ----
+  protected get keyedBackend(): HeapKeyedStateBackend {
+    const b = this.ctx.keyedStateBackend;
+    if (!b) throw new Error(`Keyed state can only be used on a 'keyed stream', i.e., after a 'keyBy()' operation (operator '${this.name}').`);
+    return b;
+  }
+  setCurrentKey(key: unknown): void {
+    this.keyedBackend.setCurrentKey(key);
+  }
+  getCurrentKey(): unknown {
+    return this.ctx.keyedStateBackend?.getCurrentKey();
+  }
+  getKeyedStateStore(): KeyedStateStore {
+    return this.keyedBackend;
+  }
+
+  /** A timer service for keyed timers, like Flink `getInternalTimerService(name, ..., triggerable)`. */
+  getInternalTimerService<N = unknown>(name: string, triggerable: Triggerable<N>): InternalTimerService<N> {
+    let ts = this.timerServices.get(name) as InternalTimerService<N> | undefined;
+    if (!ts) {
+      ts = new InternalTimerService<N>(this.keyedBackend, this.ctx.processingTimeService, triggerable, this.ctx.restoredTimers?.[name]);
+      ts.currentWatermark = this.currentWatermark;
+      this.timerServices.set(name, ts as InternalTimerService<unknown>);
+    }
+    return ts;
+  }
+
+  /** Stops processing-time timers. */
+  dispose(): void {
+    for (const ts of this.timerServices.values()) ts.dispose();
+  }
+}
+
+/** An operator with one input. @internal */
+export interface OneInputStreamOperator<IN> {
+  processElement(value: IN, timestamp: number): void;
+}
+/** An operator with two inputs. @internal */
+export interface TwoInputStreamOperator<IN1, IN2> {
+  processElement1(value: IN1, timestamp: number): void;
+  processElement2(value: IN2, timestamp: number): void;
+}

@@ -1,0 +1,87 @@
+import type { SinkContext, SinkFunction, SinkFunctionLike } from '../../functions/sink/SinkFunction.js';
+import { Watermark } from '../elements.js';
+import { NO_TIMESTAMP } from '../elements.js';
+import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
+import type { OneInputStreamOperator } from './AbstractStreamOperator.js';
+
+/**
+ * `DataStream#addSink`, like Flink `StreamSink`. A sink whose `invoke` returns a Promise is awaited before the next
+ * record: records queue behind it in order and the task waits for the queue before its next batch or a checkpoint.
+ * @internal
+ */
+export class StreamSink<IN> extends AbstractUdfStreamOperator<never, SinkFunctionLike<IN>> implements OneInputStreamOperator<IN> {
+  private readonly invoke: (v: IN, ctx: SinkContext) => void | Promise<void>;
+  private ts = NO_TIMESTAMP;
+  private inFlight: Promise<void> | undefined;
+  private failure: { error: unknown } | undefined;
+  private readonly context: SinkContext = {
+    currentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime(),
+    currentWatermark: () => this.currentWatermark,
+    timestamp: () => (this.ts === NO_TIMESTAMP ? null : this.ts),
+  };
+
+  constructor(fn: SinkFunctionLike<IN>) {
+    super(fn);
+    const uf = this.userFunction;
+    if (typeof uf === 'function') this.invoke = uf;
+    else if (typeof (uf as SinkFunction<IN>).invoke === 'function') this.invoke = (uf as SinkFunction<IN>).invoke.bind(uf);
+    else throw new TypeError('A SinkFunction must be a function or an object with an invoke(value, context) method');
+  }
+
+  processElement(value: IN, timestamp: number): void {
+    if (this.failure) throw this.failure.error;
+    if (this.inFlight) {
+      // An asynchronous invoke is still running: keep order by chaining behind it.
+      this.track(this.inFlight.then(() => this.invokeAsync(value, timestamp)));
+      return;
+    }
+    this.ts = timestamp;
+    const r = this.invoke(value, this.context);
+    if (r && typeof (r as Promise<void>).then === 'function') this.track(r as Promise<void>);
+  }
+
+  private invokeAsync(value: IN, timestamp: number): void | Promise<void> {
+    if (this.failure) return;
+    this.ts = timestamp;
+    return this.invoke(value, this.context);
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked: Promise<void> = p.then(
+      () => {
+        if (this.inFlight === tracked) this.inFlight = undefined;
+      },
+      (e) => {
+        this.failure ??= { error: e };
+        if (this.inFlight === tracked) this.inFlight = undefined;
+      },
+    );
+    this.inFlight = tracked;
+  }
+
+  override pending(): Promise<void> | undefined {
+    if (this.failure) return Promise.reject(this.failure.error);
+    if (!this.inFlight) return undefined;
+    return this.inFlight.then(() => {
+      if (this.failure) throw this.failure.error;
+    });
+  }
+
+  override processWatermark(watermark: number): void {
+    super.processWatermark(watermark);
+    const uf = this.userFunction as SinkFunction<IN>;
+    if (typeof uf === 'object' && typeof uf.writeWatermark === 'function') uf.writeWatermark(new Watermark(watermark));
+  }
+
+  /** Lets sinks that buffer per batch (print, files, sockets) write once per batch. */
+  override endBatch(): void {
+    const uf = this.userFunction as { endOfBatch?: () => void };
+    if (typeof uf === 'object' && typeof uf.endOfBatch === 'function') uf.endOfBatch();
+  }
+
+  override async finish(): Promise<void> {
+    await this.pending();
+    const uf = this.userFunction as SinkFunction<IN>;
+    if (typeof uf === 'object' && typeof uf.finish === 'function') await uf.finish();
+  }
+}

@@ -1,0 +1,253 @@
+import { canonicalKey } from '../java/hashCode.js';
+import { fnOf, type ReduceFunction } from '../functions/interfaces.js';
+import { deepClone } from '../util/clone.js';
+import { KeyGroupRangeAssignment, type KeyGroupRange } from './KeyGroupRangeAssignment.js';
+import type {
+  AggregatingState,
+  AggregatingStateDescriptor,
+  ListState,
+  ListStateDescriptor,
+  MapState,
+  MapStateDescriptor,
+  ReducingState,
+  ReducingStateDescriptor,
+  StateDescriptor,
+  StateKind,
+  ValueState,
+  ValueStateDescriptor,
+} from './StateDescriptor.js';
+import type { KeyedStateStore } from './stores.js';
+
+/** Keyed state of one subtask in a snapshot: per state name, `[keyGroup, key, value]` entries. @internal */
+export interface KeyedStateSnapshot {
+  states: Record<string, { kind: StateKind; entries: [number, unknown, unknown][] }>;
+}
+
+/**
+ * Map identity of a key: primitives as they are, composite keys (tuples, arrays, objects) by value.
+ * @internal
+ */
+export function normalizeKey(key: unknown): unknown {
+  return key !== null && typeof key === 'object' ? '\u0000' + canonicalKey(key) : key;
+}
+
+/** One named keyed state: normalized key → value, and normalized key → original key for composite keys. */
+class StateTable {
+  readonly values = new Map<unknown, unknown>();
+  readonly originals = new Map<unknown, unknown>();
+  constructor(
+    readonly kind: StateKind,
+    readonly backend: HeapKeyedStateBackend,
+  ) {}
+  get(): unknown {
+    return this.values.get(this.backend.currentNormKey);
+  }
+  set(v: unknown): void {
+    const nk = this.backend.currentNormKey;
+    this.values.set(nk, v);
+    if (typeof nk === 'string' && nk.charCodeAt(0) === 0 && !this.originals.has(nk)) this.originals.set(nk, this.backend.currentKey);
+  }
+  delete(): void {
+    const nk = this.backend.currentNormKey;
+    this.values.delete(nk);
+    this.originals.delete(nk);
+  }
+  originalKey(nk: unknown): unknown {
+    return this.originals.has(nk) ? this.originals.get(nk) : nk;
+  }
+}
+
+/**
+ * Heap keyed state of one operator subtask, like Flink's `HeapKeyedStateBackend`: values live in Maps keyed by the
+ * current key; snapshots group entries by key group so they can be redistributed to another parallelism.
+ * @internal
+ */
+export class HeapKeyedStateBackend implements KeyedStateStore {
+  currentKey: unknown = undefined;
+  currentNormKey: unknown = undefined;
+  private readonly tables = new Map<string, StateTable>();
+  private readonly stateObjects = new Map<string, unknown>();
+
+  constructor(
+    readonly maxParallelism: number,
+    readonly keyGroupRange: KeyGroupRange,
+    restored?: KeyedStateSnapshot[],
+  ) {
+    if (restored) this.restore(restored);
+  }
+
+  setCurrentKey(key: unknown): void {
+    this.currentKey = key;
+    this.currentNormKey = normalizeKey(key);
+  }
+  getCurrentKey(): unknown {
+    return this.currentKey;
+  }
+
+  /** Number of (key, state) entries, like Flink's harness `numKeyedStateEntries()`. */
+  numKeyedStateEntries(): number {
+    let n = 0;
+    for (const t of this.tables.values()) n += t.values.size;
+    return n;
+  }
+
+  /** Keys that have a value in the named state. */
+  getKeys(stateName: string): unknown[] {
+    const t = this.tables.get(stateName);
+    return t ? [...t.values.keys()].map((nk) => t.originalKey(nk)) : [];
+  }
+
+  getState<T>(d: ValueStateDescriptor<T>): ValueState<T> {
+    return this.stateFor(d, (t) => {
+      const def = d.defaultValue;
+      return {
+        value: () => {
+          const v = t.get();
+          return v === undefined ? (def === undefined ? null : deepClone(def)) : (v as T);
+        },
+        update: (v: T | null) => (v === null || v === undefined ? t.delete() : t.set(v)),
+        clear: () => t.delete(),
+      } satisfies ValueState<T>;
+    });
+  }
+
+  getListState<T>(d: ListStateDescriptor<T>): ListState<T> {
+    return this.stateFor(d, (t) => {
+      const checked = (v: T) => {
+        if (v === null || v === undefined) throw new TypeError('You cannot add null to a ListState.');
+        return v;
+      };
+      return {
+        get: () => (t.get() as T[] | undefined) ?? [],
+        add: (v: T) => {
+          const l = t.get() as T[] | undefined;
+          if (l) l.push(checked(v));
+          else t.set([checked(v)]);
+        },
+        addAll: (vs: Iterable<T>) => {
+          const add = [...vs].map(checked);
+          if (add.length === 0) return;
+          const l = t.get() as T[] | undefined;
+          if (l) l.push(...add);
+          else t.set(add);
+        },
+        update: (vs: Iterable<T>) => {
+          const l = [...vs].map(checked);
+          if (l.length === 0) t.delete();
+          else t.set(l);
+        },
+        clear: () => t.delete(),
+      } satisfies ListState<T>;
+    });
+  }
+
+  getMapState<K, V>(d: MapStateDescriptor<K, V>): MapState<K, V> {
+    return this.stateFor(d, (t) => {
+      const map = () => t.get() as Map<unknown, [K, V]> | undefined;
+      const ensure = () => {
+        let m = map();
+        if (!m) t.set((m = new Map()));
+        return m;
+      };
+      const entries = function* (): Generator<[K, V]> {
+        const m = map();
+        if (m) for (const e of m.values()) yield e;
+      };
+      const s: MapState<K, V> = {
+        get: (k) => map()?.get(normalizeKey(k))?.[1] ?? null,
+        put: (k, v) => void ensure().set(normalizeKey(k), [k, v]),
+        putAll: (m) => {
+          const target = ensure();
+          for (const [k, v] of m) target.set(normalizeKey(k), [k, v]);
+        },
+        remove: (k) => {
+          const m = map();
+          if (m) {
+            m.delete(normalizeKey(k));
+            if (m.size === 0) t.delete();
+          }
+        },
+        contains: (k) => map()?.has(normalizeKey(k)) ?? false,
+        entries: () => [...entries()],
+        keys: () => [...entries()].map((e) => e[0]),
+        values: () => [...entries()].map((e) => e[1]),
+        iterator: () => entries(),
+        isEmpty: () => (map()?.size ?? 0) === 0,
+        clear: () => t.delete(),
+      };
+      return s;
+    });
+  }
+
+  getReducingState<T>(d: ReducingStateDescriptor<T>): ReducingState<T> {
+    const reduce = fnOf<(a: T, b: T) => T>(d.reduceFunction as ReduceFunction<T> as never, 'reduce', 'ReduceFunction');
+    return this.stateFor(d, (t) => ({
+      get: () => (t.get() as T | undefined) ?? null,
+      add: (v: T) => {
+        const cur = t.get() as T | undefined;
+        t.set(cur === undefined ? v : reduce(cur, v));
+      },
+      clear: () => t.delete(),
+    }));
+  }
+
+  getAggregatingState<IN, ACC, OUT>(d: AggregatingStateDescriptor<IN, ACC, OUT>): AggregatingState<IN, OUT> {
+    const agg = d.aggregateFunction;
+    return this.stateFor(d, (t) => ({
+      get: () => {
+        const acc = t.get() as ACC | undefined;
+        return acc === undefined ? null : agg.getResult(acc);
+      },
+      add: (v: IN) => {
+        const acc = t.get() as ACC | undefined;
+        t.set(agg.add(v, acc === undefined ? agg.createAccumulator() : acc));
+      },
+      clear: () => t.delete(),
+    }));
+  }
+
+  private stateFor<S>(d: StateDescriptor<unknown, unknown>, make: (t: StateTable) => S): S {
+    const existing = this.stateObjects.get(d.name);
+    const table = this.tables.get(d.name);
+    if (existing && table) {
+      if (table.kind !== d.kind) throw new Error(`State '${d.name}' was registered as ${table.kind} state and cannot be accessed as ${d.kind} state.`);
+      return existing as S;
+    }
+    const t = table ?? new StateTable(d.kind, this);
+    if (t.kind !== d.kind) throw new Error(`State '${d.name}' was restored as ${t.kind} state and cannot be accessed as ${d.kind} state.`);
+    this.tables.set(d.name, t);
+    const s = make(t);
+    this.stateObjects.set(d.name, s);
+    return s;
+  }
+
+  /** A deep copy of all state, taken synchronously, with each entry's key group. */
+  snapshot(): KeyedStateSnapshot {
+    const states: KeyedStateSnapshot['states'] = {};
+    for (const [name, t] of this.tables) {
+      const entries: [number, unknown, unknown][] = [];
+      for (const [nk, v] of t.values) {
+        const key = t.originalKey(nk);
+        entries.push([KeyGroupRangeAssignment.assignToKeyGroup(key, this.maxParallelism), deepClone(key), deepClone(v)]);
+      }
+      states[name] = { kind: t.kind, entries };
+    }
+    return { states };
+  }
+
+  /** Loads the entries of this backend's key-group range from any number of old subtasks' snapshots. */
+  private restore(snapshots: KeyedStateSnapshot[]): void {
+    for (const snap of snapshots) {
+      for (const [name, { kind, entries }] of Object.entries(snap.states)) {
+        let t = this.tables.get(name);
+        if (!t) this.tables.set(name, (t = new StateTable(kind, this)));
+        for (const [kg, key, value] of entries) {
+          if (!this.keyGroupRange.contains(kg)) continue;
+          const nk = normalizeKey(key);
+          t.values.set(nk, deepClone(value));
+          if (nk !== key) t.originals.set(nk, key);
+        }
+      }
+    }
+  }
+}

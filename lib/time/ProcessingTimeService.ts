@@ -1,0 +1,101 @@
+import { asyncScheduler, VirtualTimeScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+
+/**
+ * The job's processing-time clock, an RxJS scheduler: `asyncScheduler` (wall clock) in production, a
+ * {@link ManualClock} in tests, so timers, processing-time windows, periodic watermarks, idleness and checkpoint
+ * scheduling can be driven deterministically without sleeps.
+ * @public
+ */
+export type Clock = SchedulerLike;
+
+/** A scheduled callback that can be cancelled. @public */
+export interface ScheduledTimer {
+  cancel(): void;
+}
+
+/**
+ * Processing-time services of a task, like Flink `ProcessingTimeService`, over a {@link Clock}.
+ * @internal
+ */
+export class ProcessingTimeService {
+  private readonly timers = new Set<Subscription>();
+  private quiesced = false;
+  constructor(
+    readonly clock: Clock,
+    /** Runs a timer callback as a task action (flushing outputs, reporting failures). */
+    private readonly runAction: (action: () => void) => void,
+  ) {}
+
+  getCurrentProcessingTime(): number {
+    return this.clock.now();
+  }
+
+  /** Calls `callback(timestamp)` once processing time reaches `timestamp`. */
+  registerTimer(timestamp: number, callback: (timestamp: number) => void): ScheduledTimer {
+    if (this.quiesced) return { cancel() {} };
+    const delay = Math.max(0, timestamp - this.clock.now());
+    const sub = this.clock.schedule(() => {
+      this.timers.delete(sub);
+      if (!this.quiesced) this.runAction(() => callback(timestamp));
+    }, delay);
+    this.timers.add(sub);
+    return { cancel: () => (sub.unsubscribe(), this.timers.delete(sub)) };
+  }
+
+  /** Calls `callback()` every `period` ms, first after `initialDelay` ms. */
+  scheduleAtFixedRate(callback: () => void, initialDelay: number, period: number): ScheduledTimer {
+    if (this.quiesced) return { cancel() {} };
+    const self = this;
+    const sub = this.clock.schedule(function (this: { schedule(state?: unknown, delay?: number): void }) {
+      if (self.quiesced) return;
+      self.runAction(callback);
+      this.schedule(undefined, period);
+    }, initialDelay);
+    this.timers.add(sub);
+    return { cancel: () => (sub.unsubscribe(), this.timers.delete(sub)) };
+  }
+
+  /** Stops all timers (task end or cancellation). */
+  quiesce(): void {
+    this.quiesced = true;
+    for (const t of this.timers) t.unsubscribe();
+    this.timers.clear();
+  }
+}
+
+/**
+ * A clock that only moves when told to: `advanceTo(t)` / `advanceBy(ms)` run every timer due by then, in time
+ * order. Built on RxJS's `VirtualTimeScheduler`.
+ * @example
+ * ```ts
+ * import { ManualClock, StreamExecutionEnvironment } from 'flink-ts';
+ * const clock = new ManualClock(0);
+ * const env = StreamExecutionEnvironment.createLocalEnvironment(1).setClock(clock);
+ * clock.advanceBy(5_000); // fires processing-time timers due within 5 s
+ * ```
+ * @public
+ */
+export class ManualClock extends VirtualTimeScheduler {
+  constructor(startTime = 0) {
+    super();
+    this.frame = startTime;
+    this.maxFrames = startTime;
+  }
+  /** Moves time to `time` (never backwards), running the timers due by then. */
+  advanceTo(time: number): void {
+    if (time < this.frame) return;
+    this.maxFrames = time;
+    this.flush();
+    this.frame = time;
+  }
+  advanceBy(ms: number): void {
+    this.advanceTo(this.frame + ms);
+  }
+  /** Number of scheduled timers. */
+  pendingTimers(): number {
+    return this.actions.length;
+  }
+}
+
+/** The wall clock. @internal */
+export const WALL_CLOCK: Clock = asyncScheduler;
