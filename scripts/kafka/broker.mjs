@@ -286,7 +286,7 @@ async function startOnce({ version, libDir, java, log, startTimeoutMs, port: fix
   await writeFile(logging.file, logging.text);
   const classpath = `${libDir}/*`;
 
-  const cleanupDir = () => (keepDir ? Promise.resolve() : rm(dir, { recursive: true, force: true }));
+  const cleanupDir = () => (keepDir ? Promise.resolve() : rm(dir, { recursive: true, force: true, maxRetries: 3 }));
 
   const clusterId = randomClusterId();
   const format = await run(java, ['-Xmx256m', logging.jvmFlag, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', propsFile, '--ignore-formatted'], { cwd: dir });
@@ -307,23 +307,29 @@ async function startOnce({ version, libDir, java, log, startTimeoutMs, port: fix
   // killed outright cannot run handlers, so a small watchdog process covers that case.
   const killOnExit = () => {
     try { child.kill('SIGKILL'); } catch { /* already gone */ }
-    if (!keepDir) rmSync(dir, { recursive: true, force: true });
+    try {
+      if (!keepDir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    } catch { /* the watchdog retries */ }
   };
   process.on('exit', killOnExit);
   startWatchdog(child.pid, dir, keepDir);
-  const exited = new Promise((resolvePromise) => child.on('exit', (code, signal) => resolvePromise({ code, signal })));
+  // 'close' (not 'exit'): the JVM's last output lines are read by then, so error messages can show them.
+  const exited = new Promise((resolvePromise) => child.on('close', (code, signal) => resolvePromise({ code, signal })));
   exited.then(() => process.off('exit', killOnExit));
 
+  // stdout carries log4j's output (the ready line); stderr the JVM's own errors (e.g. a wrong Java version).
   let recent = '';
   const ready = new Promise((resolvePromise) => {
     const watch = (chunk) => {
       recent = (recent + chunk).slice(-200_000);
       if (READY_LINE.test(recent)) {
         child.stdout.off('data', watch);
+        child.stderr.off('data', watch);
         resolvePromise('ready');
       }
     };
     child.stdout.on('data', watch);
+    child.stderr.on('data', watch);
   });
   let timer;
   const timeout = new Promise((resolvePromise) => (timer = setTimeout(() => resolvePromise('timeout'), startTimeoutMs)));
@@ -360,8 +366,6 @@ async function startOnce({ version, libDir, java, log, startTimeoutMs, port: fix
       logFile: keepDir ? logFile : `the broker log (removed with ${dir}; the keepDir option keeps it)`,
     });
   }
-  // Keep draining stdout (the ready watcher is gone) so the JVM never blocks on a full pipe.
-  child.stdout.resume();
   const bootstrapServers = `127.0.0.1:${port}`;
   log(`Kafka ${version} broker ready at ${bootstrapServers} in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
   return { bootstrapServers, version, port, controllerPort, clusterId, dir, logFile, pid: child.pid, stop, exited };
@@ -382,7 +386,7 @@ const poll = setInterval(() => {
     if (alive(childPid) && Date.now() < deadline) return;
     clearInterval(wait);
     try { process.kill(Number(childPid), 'SIGKILL'); } catch {}
-    if (keep !== 'keep') require('node:fs').rmSync(dir, { recursive: true, force: true });
+    try { if (keep !== 'keep') require('node:fs').rmSync(dir, { recursive: true, force: true, maxRetries: 5 }); } catch {}
     process.exit(0);
   }, 200);
 }, 1000);
