@@ -20,6 +20,7 @@ import { StreamSource } from './operators/StreamSource.js';
 import { RoutingOutput, type Output } from './Output.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { WatermarkValve } from './WatermarkValve.js';
+import { deepClone } from '../util/clone.js';
 
 /** State of one task in a checkpoint: per operator id. @internal */
 export type TaskStateSnapshot = Record<string, OperatorSubtaskState>;
@@ -142,7 +143,8 @@ export class StreamTask {
     for (const node of nodes) {
       const op = node.source
         ? node.source.kind === 'function'
-          ? new StreamSource(node.source.fn)
+          ? // Each subtask (and attempt) runs its own copy of the function, as Flink deserializes one per subtask.
+            new StreamSource(deepClone(node.source.fn))
           : new SourceReaderOperator(node.source.source)
         : node.factory!();
       this.opByNode.set(node, op);
