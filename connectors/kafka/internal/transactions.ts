@@ -53,7 +53,7 @@ export interface TransactionalProducerOptions {
 
 /**
  * A transactional kafkajs producer that can tell the producerId/epoch of its current transaction.
- * Like Flink's `FlinkKafkaInternalProducer` (legacy) / `FlinkKafkaInternalProducer` of the new KafkaSink.
+ * Like Flink's `FlinkKafkaInternalProducer` (the legacy connector and the new KafkaSink each have one).
  * One open transaction at a time (kafkajs allows no more per producer).
  * @internal
  */
@@ -61,7 +61,7 @@ export interface TransactionalProducer {
   readonly transactionalId: string;
   /** Opens a transaction (the first call runs InitProducerId, which fences older producers with this id). */
   beginTransaction(): Promise<void>;
-  /** Sends records in the current transaction. Like kafkajs `Transaction#send`; tracked by {@link flush}. */
+  /** Sends records in the current transaction. Like kafkajs `Transaction#send`; tracked by {@link TransactionalProducer.flush}. */
   send(topic: string, messages: Message[]): Promise<RecordMetadata[]>;
   /** Waits until every record sent so far in this transaction is acknowledged (rethrows the first send error). */
   flush(): Promise<void>;
@@ -92,11 +92,12 @@ export interface RecoveryResult {
   /**
    * - `committed` / `aborted`: the coordinator accepted EndTxn (also when it had already completed that same result:
    *   Kafka answers NONE to a repeated EndTxn, so a retried recovery is idempotent).
-   * - `invalid-state`: INVALID_TXN_STATE, the transaction was most likely already ended the other way (e.g. aborted on
-   *   timeout or by a new producer before this commit); Flink logs a warning and goes on.
+   * - `invalid-state`: INVALID_TXN_STATE, the transaction of this producerId/epoch already ended the other way (an
+   *   abortRecovered before this commit, or a commit before this abort); Flink logs a warning and goes on.
    * - `fenced`: PRODUCER_FENCED / INVALID_PRODUCER_EPOCH, a newer epoch exists for this transactional.id (another
-   *   producer initialized it, or Kafka aborted the transaction after transaction.timeout.ms); for a commit this most
-   *   likely means data loss. Flink logs a warning and goes on.
+   *   producer initialized it, or Kafka aborted the transaction after transaction.timeout.ms and bumped the epoch);
+   *   for a commit this most likely means data loss. Flink logs a warning and goes on. Kafka 3.9/4.1 answer
+   *   INVALID_PRODUCER_EPOCH to kafkajs's EndTxn v1 (PRODUCER_FENCED is for newer request versions, KIP-588).
    */
   readonly outcome: 'committed' | 'aborted' | 'invalid-state' | 'fenced';
   /** EndTxn requests sent (more than 1 after CONCURRENT_TRANSACTIONS or coordinator moves). */
@@ -309,8 +310,8 @@ const KAFKA_ERROR_NAMES: Record<number, string> = {
   47: 'INVALID_PRODUCER_EPOCH',
   48: 'INVALID_TXN_STATE',
   49: 'INVALID_PRODUCER_ID_MAPPING',
-  51: 'CONCURRENT_TRANSACTIONS',
   50: 'INVALID_TRANSACTION_TIMEOUT',
+  51: 'CONCURRENT_TRANSACTIONS',
   53: 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
   90: 'PRODUCER_FENCED',
 };
@@ -387,7 +388,7 @@ async function endRecovered(options: RecoverOptions, commit: boolean): Promise<R
         if (name === 'INVALID_TXN_STATE') {
           logger.warn(
             `Unable to ${verb} recovered transaction of ${describe(state)}: INVALID_TXN_STATE, the transaction was probably ` +
-              `${commit ? 'aborted' : 'committed or aborted'} already (e.g. after transaction.timeout.ms, or by a new producer with this id).`,
+              `${commit ? 'aborted' : 'committed or aborted'} already.`,
             { ...state, kafkaError: name },
           );
           return { outcome: 'invalid-state', attempts, retriedErrors, error: name };
