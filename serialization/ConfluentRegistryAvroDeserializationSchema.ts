@@ -60,6 +60,8 @@ export class ConfluentRegistryAvroDeserializationSchema<T>
   private readonly entries = new Map<number, Entry<T>>();
   /** Lookups in flight, shared by concurrent prepare() calls (whatever client is used). */
   private readonly loading = new Map<number, Promise<void>>();
+  private lastId = -1;
+  private lastReader: AvroReader<T> | undefined;
   private readonly client: SchemaRegistryClient;
   private readonly url: string;
 
@@ -202,6 +204,7 @@ export class ConfluentRegistryAvroDeserializationSchema<T>
       for (const key of this.entries.keys()) {
         if (!needed.has(key)) {
           this.entries.delete(key);
+          if (key === this.lastId) this.lastReader = undefined;
           break;
         }
       }
@@ -212,10 +215,14 @@ export class ConfluentRegistryAvroDeserializationSchema<T>
   protected decode(message: Buffer | null): T | null {
     if (message === null || message === undefined) return null;
     if (message.length < HEADER_LENGTH || message[0] !== MAGIC_BYTE) throw this.badHeader(message);
-    const id = message.readInt32BE(1);
+    const id = (message[1]! << 24) | (message[2]! << 16) | (message[3]! << 8) | message[4]!;
+    // Consecutive records almost always share a writer schema: skip the Map lookup then.
+    if (id === this.lastId && this.lastReader !== undefined) return this.lastReader.read(message, HEADER_LENGTH);
     const entry = this.entries.get(id);
-    if (entry !== undefined && entry.reader !== undefined) return entry.reader.read(message, HEADER_LENGTH);
-    throw this.unusable(id, message, entry);
+    if (entry === undefined || entry.reader === undefined) throw this.unusable(id, message, entry);
+    this.lastId = id;
+    this.lastReader = entry.reader;
+    return entry.reader.read(message, HEADER_LENGTH);
   }
 
   private badHeader(message: Buffer): DeserializationError {

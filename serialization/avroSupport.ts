@@ -124,7 +124,9 @@ export function specificType<T>(cls: SpecificRecordClass<T>, who: string): AvroT
 /** Decodes Avro binary at an offset with one reader (and resolver, when the writer's schema differs). */
 export class AvroReader<T> {
   private readonly tap: Tap | undefined = TapClass ? new TapClass(EMPTY) : undefined;
-  private readonly reader: InternalResolver | InternalType;
+  // A bound function, not `reader._read(tap)`: readers of different schemas and resolvers have different shapes, and
+  // a property load over all of them would be megamorphic on the hot path.
+  private readonly readFn: (tap: Tap) => unknown;
 
   constructor(
     private readonly who: string,
@@ -132,7 +134,8 @@ export class AvroReader<T> {
     private readonly resolver?: avro.Resolver,
     private readonly schemaId?: number,
   ) {
-    this.reader = (resolver ?? readerType) as unknown as InternalResolver | InternalType;
+    const reader = (resolver ?? readerType) as unknown as InternalResolver | InternalType;
+    this.readFn = typeof reader._read === 'function' ? reader._read.bind(reader) : () => undefined;
   }
 
   /** Decodes `buf` from `offset` to its end; throws a DeserializationError on truncated or trailing bytes. */
@@ -143,7 +146,7 @@ export class AvroReader<T> {
     tap.pos = offset;
     let value: unknown;
     try {
-      value = this.reader._read(tap);
+      value = this.readFn(tap);
     } catch (cause) {
       tap.buf = EMPTY;
       throw this.invalid(buf, cause);
