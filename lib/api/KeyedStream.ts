@@ -95,17 +95,9 @@ export class KeyedStream<T, K> extends DataStream<T> {
   }
 }
 
-/** Sets the key context before each record, so rich functions on a keyed stream can use keyed state. */
-function keyedOp<O extends AbstractStreamOperator<unknown> & { processElement(v: unknown, ts: number): void }>(
-  op: O,
-  keySelector: KeySelector<unknown, unknown>,
-): AbstractStreamOperator<unknown> {
-  const getKey = fnOf<(v: unknown) => unknown>(keySelector as never, 'getKey', 'KeySelector');
-  const inner = op.processElement.bind(op);
-  op.processElement = (v: unknown, ts: number) => {
-    op.setCurrentKey(getKey(v));
-    inner(v, ts);
-  };
+/** Marks the operator keyed: the key context is set before each record (Flink's `setKeyContextElement`). */
+function keyedOp(op: AbstractStreamOperator<unknown>, keySelector: KeySelector<unknown, unknown>): AbstractStreamOperator<unknown> {
+  op.stateKeySelector = fnOf<(v: unknown) => unknown>(keySelector as never, 'getKey', 'KeySelector');
   return op;
 }
 

@@ -57,6 +57,11 @@ export class RoutingOutput<T> implements Output<T> {
   collect(value: T, timestamp: number): void {
     this.main.collect(value, timestamp);
   }
+  /** The output to hand to the operator: the single main output itself when there are no side outputs. */
+  static of<T>(mains: Output<T>[], sides: Map<string, Output<unknown>[]>): Output<T> {
+    if (mains.length === 1 && sides.size === 0) return mains[0]!;
+    return new RoutingOutput(mains, sides);
+  }
   collectSide(tag: OutputTag<unknown>, value: unknown, timestamp: number): void {
     const outs = this.sides.get(tag.id);
     if (outs) for (const o of outs) o.collect(value, timestamp);

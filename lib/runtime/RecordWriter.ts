@@ -3,6 +3,7 @@ import type { Channel } from './Channel.js';
 import { EndOfInput, RecordBatch, WatermarkEvent, WatermarkStatusEvent, type StreamElement } from './elements.js';
 import type { Output } from './Output.js';
 import type { StreamPartitioner } from './partitioners.js';
+import { specialize } from '../util/specialize.js';
 
 /**
  * The network output of a chain towards one consumer: records go into per-channel batch buffers (flushed when full
@@ -13,7 +14,7 @@ export class RecordWriter implements Output<unknown> {
   private readonly vals: unknown[][];
   private readonly tss: number[][];
   private readonly single: boolean;
-  private dirty = false;
+  dirty = false;
 
   constructor(
     readonly channels: Channel[],
@@ -24,9 +25,26 @@ export class RecordWriter implements Output<unknown> {
     this.vals = channels.map(() => []);
     this.tss = channels.map(() => []);
     this.single = channels.length === 1 && !partitioner.isBroadcast();
+    this.collect = this.single
+      ? specialize(
+          (self: { dirty: boolean; flushChannel(ch: number): void }, vals: unknown[][], tss: number[][], max: number) => (value: unknown, timestamp: number) => {
+            self.dirty = true;
+            const v = vals[0]!;
+            v.push(value);
+            tss[0]!.push(timestamp);
+            if (v.length >= max) self.flushChannel(0);
+          },
+          this as never,
+          this.vals,
+          this.tss,
+          batchSize,
+        )
+      : this.collectGeneric.bind(this);
   }
 
-  collect(value: unknown, timestamp: number): void {
+  readonly collect: (value: unknown, timestamp: number) => void;
+
+  private collectGeneric(value: unknown, timestamp: number): void {
     this.dirty = true;
     if (this.single) {
       const v = this.vals[0]!;
@@ -67,7 +85,7 @@ export class RecordWriter implements Output<unknown> {
     for (const c of this.channels) c.push(ev);
   }
 
-  private flushChannel(ch: number): void {
+  flushChannel(ch: number): void {
     const v = this.vals[ch]!;
     if (v.length === 0) return;
     this.channels[ch]!.push(new RecordBatch(v, this.tss[ch]!));

@@ -20,6 +20,7 @@ import { StreamSource } from './operators/StreamSource.js';
 import { RoutingOutput, type Output } from './Output.js';
 import type { RecordWriter } from './RecordWriter.js';
 import { WatermarkValve } from './WatermarkValve.js';
+import { specialize } from '../util/specialize.js';
 import { deepClone } from '../util/clone.js';
 
 /** State of one task in a checkpoint: per operator id. @internal */
@@ -54,13 +55,20 @@ export interface RestoreInfo {
 
 /** Passes records to the next operator of the chain, naming it if it throws. */
 class ChainingOutput implements Output<unknown> {
-  constructor(private readonly op: AbstractStreamOperator<unknown> & { processElement(v: unknown, ts: number): void }) {}
-  collect(value: unknown, timestamp: number): void {
-    try {
-      this.op.processElement(value, timestamp);
-    } catch (e) {
-      throw tagFailure(e, this.op.name);
-    }
+  readonly collect: (value: unknown, timestamp: number) => void;
+  constructor(private readonly op: AbstractStreamOperator<unknown> & { processElement(v: unknown, ts: number): void }) {
+    this.collect = specialize(
+      (pe: (v: unknown, ts: number) => void, tag: (e: unknown, n: string) => unknown, name: string) => (value: unknown, timestamp: number) => {
+        try {
+          pe(value, timestamp);
+        } catch (e) {
+          throw tag(e, name);
+        }
+      },
+      op.processElement.bind(op),
+      tagFailure,
+      op.name,
+    );
   }
   collectSide(_tag: OutputTag<unknown>, value: unknown, timestamp: number): void {
     this.collect(value, timestamp);
@@ -166,7 +174,7 @@ export class StreamTask {
         } else mains.push(out);
       }
       const op = this.opByNode.get(node)!;
-      op.setup(this.operatorContext(node, op), new RoutingOutput(mains, sides));
+      op.setup(this.operatorContext(node, op), RoutingOutput.of(mains, sides));
     }
   }
 
@@ -553,12 +561,22 @@ export class StreamTask {
     this.operators[0]!.processWatermarkStatus(idle);
   }
 
+  private batchLoops = new Map<unknown, (values: unknown[], ts: number[]) => void>();
+  /** One loop per head input, compiled for this task so the call into the chain stays monomorphic. */
   private processBatch(batch: RecordBatch, fn: (v: unknown, ts: number) => void, headName: string): void {
-    const values = batch.values;
-    const ts = batch.timestamps;
-    const n = values.length;
+    let loop = this.batchLoops.get(fn);
+    if (!loop) {
+      loop = specialize(
+        (f: (v: unknown, ts: number) => void) => (values: unknown[], ts: number[]) => {
+          const n = values.length;
+          for (let i = 0; i < n; i++) f(values[i], ts[i]!);
+        },
+        fn,
+      );
+      this.batchLoops.set(fn, loop);
+    }
     try {
-      for (let i = 0; i < n; i++) fn(values[i], ts[i]!);
+      loop(batch.values, batch.timestamps);
     } catch (e) {
       throw tagFailure(e, headName);
     }

@@ -8,6 +8,7 @@ import type { KeyedStateStore } from '../../state/stores.js';
 import type { ProcessingTimeService } from '../../time/ProcessingTimeService.js';
 import { MIN_WATERMARK } from '../elements.js';
 import type { Output } from '../Output.js';
+import { specialize } from '../../util/specialize.js';
 import { InternalTimerService, type Triggerable, type TimersSnapshot } from './InternalTimerService.js';
 
 /** What the task tells an operator about where it runs. @internal */
@@ -55,9 +56,32 @@ export abstract class AbstractStreamOperator<OUT> {
   private timerServices = new Map<string, InternalTimerService<unknown>>();
   private readonly watermarks: number[] = [MIN_WATERMARK, MIN_WATERMARK];
 
+  /** Set for operators applied to a KeyedStream whose key is not set by the operator itself. */
+  stateKeySelector: ((value: unknown) => unknown) | undefined;
+
   setup(ctx: OperatorContext, output: Output<OUT>): void {
     this.ctx = ctx;
     this.output = output;
+  }
+
+  /**
+   * On a keyed stream, sets the key context before each record (Flink's `setKeyContextElement`), by wrapping the
+   * operator's (specialized) `processElement`.
+   */
+  protected keyHotPath(): void {
+    const getKey = this.stateKeySelector;
+    const backend = this.ctx.keyedStateBackend;
+    if (!getKey || !backend) return;
+    const self = this as unknown as { processElement: (v: unknown, ts: number) => void };
+    self.processElement = specialize(
+      (inner: (v: unknown, ts: number) => void, key: (v: unknown) => unknown, b: { setCurrentKey(k: unknown): void }) => (v: unknown, ts: number) => {
+        b.setCurrentKey(key(v));
+        inner(v, ts);
+      },
+      self.processElement,
+      getKey,
+      backend,
+    );
   }
 
   get name(): string {

@@ -2,7 +2,9 @@ import { ListStateDescriptor, type ListState } from '../../state/StateDescriptor
 import type { FunctionInitializationContext } from '../../checkpoint/CheckpointedFunction.js';
 import type { ReaderOutput, Source, SourceReader } from '../../connector/Source.js';
 import { NO_TIMESTAMP } from '../elements.js';
-import { AbstractStreamOperator } from './AbstractStreamOperator.js';
+import { AbstractStreamOperator, type OperatorContext } from './AbstractStreamOperator.js';
+import type { Output } from '../Output.js';
+import { specialize } from '../../util/specialize.js';
 
 /**
  * Runs a {@link Source}'s reader for one subtask, like Flink `SourceOperator`: reader state (its splits and
@@ -12,7 +14,7 @@ import { AbstractStreamOperator } from './AbstractStreamOperator.js';
 export class SourceReaderOperator<OUT> extends AbstractStreamOperator<OUT> {
   reader!: SourceReader<OUT, unknown>;
   private splitsState!: ListState<unknown>;
-  private idle = false;
+  idle = false;
   readonly readerOutput: ReaderOutput<OUT> = {
     collect: (record: OUT, timestamp?: number) => {
       if (this.idle) this.markActive();
@@ -35,7 +37,20 @@ export class SourceReaderOperator<OUT> extends AbstractStreamOperator<OUT> {
     super();
   }
 
-  private markActive(): void {
+  override setup(ctx: OperatorContext, output: Output<OUT>): void {
+    super.setup(ctx, output);
+    this.readerOutput.collect = specialize(
+      (self: { idle: boolean; markActive(): void }, out: Output<OUT>, none: number) => (record: OUT, timestamp?: number) => {
+        if (self.idle) self.markActive();
+        out.collect(record, timestamp === undefined ? none : timestamp);
+      },
+      this as never,
+      output,
+      NO_TIMESTAMP,
+    );
+  }
+
+  markActive(): void {
     if (this.idle) {
       this.idle = false;
       this.output.emitWatermarkStatus(false);

@@ -1,11 +1,22 @@
 import { fnOf, type FilterFunction } from '../../functions/interfaces.js';
+import { specialize } from '../../util/specialize.js';
+import type { Output } from '../Output.js';
 import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
-import type { OneInputStreamOperator } from './AbstractStreamOperator.js';
+import type { OneInputStreamOperator, OperatorContext } from './AbstractStreamOperator.js';
 
 /** `DataStream#filter`, like Flink `StreamFilter`. @internal */
 export class StreamFilter<IN> extends AbstractUdfStreamOperator<IN, FilterFunction<IN>> implements OneInputStreamOperator<IN> {
   private readonly fn = fnOf<(v: IN) => boolean>(this.userFunction as never, 'filter', 'FilterFunction');
-  processElement(value: IN, timestamp: number): void {
-    if (this.fn(value)) this.output.collect(value, timestamp);
+  processElement!: (value: IN, timestamp: number) => void;
+  override setup(ctx: OperatorContext, output: Output<IN>): void {
+    super.setup(ctx, output);
+    this.processElement = specialize(
+      (fn: (v: IN) => boolean, out: Output<IN>) => (v: IN, ts: number) => {
+        if (fn(v)) out.collect(v, ts);
+      },
+      this.fn,
+      output,
+    );
+    this.keyHotPath();
   }
 }

@@ -1,7 +1,9 @@
 import { fnOf, type KeySelector, type ReduceFunction } from '../../functions/interfaces.js';
 import { ValueStateDescriptor, type ValueState } from '../../state/StateDescriptor.js';
 import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
-import type { OneInputStreamOperator } from './AbstractStreamOperator.js';
+import type { OneInputStreamOperator, OperatorContext } from './AbstractStreamOperator.js';
+import type { Output } from '../Output.js';
+import { specialize } from '../../util/specialize.js';
 
 /**
  * `KeyedStream#reduce` and the keyed aggregations, like Flink `StreamGroupedReduceOperator`: a rolling reduce per
@@ -16,15 +18,25 @@ export class StreamGroupedReduce<K, IN> extends AbstractUdfStreamOperator<IN, Re
     super(fn);
     this.getKey = fnOf<(v: IN) => K>(keySelector as never, 'getKey', 'KeySelector');
   }
-  override open(): void | Promise<void> {
-    this.values = this.keyedBackend.getState(new ValueStateDescriptor<IN>('_op_state'));
-    return super.open();
-  }
-  processElement(value: IN, timestamp: number): void {
-    this.setCurrentKey(this.getKey(value));
-    const current = this.values.value();
-    const next = current === null ? value : this.reduce(current, value);
-    this.values.update(next);
-    this.output.collect(next, timestamp);
+  processElement!: (value: IN, timestamp: number) => void;
+  override setup(ctx: OperatorContext, output: Output<IN>): void {
+    super.setup(ctx, output);
+    const backend = this.keyedBackend;
+    const values = (this.values = backend.getState(new ValueStateDescriptor<IN>('_op_state')));
+    this.processElement = specialize(
+      (getKey: (v: IN) => K, b: { setCurrentKey(k: unknown): void }, state: ValueState<IN>, reduce: (a: IN, c: IN) => IN, out: Output<IN>) =>
+        (value: IN, timestamp: number) => {
+          b.setCurrentKey(getKey(value));
+          const current = state.value();
+          const next = current === null ? value : reduce(current, value);
+          state.update(next);
+          out.collect(next, timestamp);
+        },
+      this.getKey,
+      backend,
+      values,
+      this.reduce,
+      output,
+    );
   }
 }

@@ -2,7 +2,9 @@ import type { SinkContext, SinkFunction, SinkFunctionLike } from '../../function
 import { Watermark } from '../elements.js';
 import { NO_TIMESTAMP } from '../elements.js';
 import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
-import type { OneInputStreamOperator } from './AbstractStreamOperator.js';
+import type { OneInputStreamOperator, OperatorContext } from './AbstractStreamOperator.js';
+import type { Output } from '../Output.js';
+import { specialize } from '../../util/specialize.js';
 
 /**
  * `DataStream#addSink`, like Flink `StreamSink`. A sink whose `invoke` returns a Promise is awaited before the next
@@ -11,9 +13,9 @@ import type { OneInputStreamOperator } from './AbstractStreamOperator.js';
  */
 export class StreamSink<IN> extends AbstractUdfStreamOperator<never, SinkFunctionLike<IN>> implements OneInputStreamOperator<IN> {
   private readonly invoke: (v: IN, ctx: SinkContext) => void | Promise<void>;
-  private ts = NO_TIMESTAMP;
-  private inFlight: Promise<void> | undefined;
-  private failure: { error: unknown } | undefined;
+  ts = NO_TIMESTAMP;
+  inFlight: Promise<void> | undefined;
+  failure: { error: unknown } | undefined;
   private readonly context: SinkContext = {
     currentProcessingTime: () => this.ctx.processingTimeService.getCurrentProcessingTime(),
     currentWatermark: () => this.currentWatermark,
@@ -28,7 +30,29 @@ export class StreamSink<IN> extends AbstractUdfStreamOperator<never, SinkFunctio
     else throw new TypeError('A SinkFunction must be a function or an object with an invoke(value, context) method');
   }
 
+  override setup(ctx: OperatorContext, output: Output<never>): void {
+    super.setup(ctx, output);
+    this.processElement = specialize(
+      (self: StreamSink<IN>, invoke: (v: IN, c: SinkContext) => void | Promise<void>, context: SinkContext, slow: (v: IN, ts: number) => void) =>
+        (value: IN, timestamp: number) => {
+          if (self.inFlight !== undefined || self.failure !== undefined) return slow(value, timestamp);
+          self.ts = timestamp;
+          const r = invoke(value, context);
+          if (r !== undefined && typeof (r as Promise<void>).then === 'function') self.track(r as Promise<void>);
+        },
+      this,
+      this.invoke,
+      this.context,
+      this.processElementSlow.bind(this),
+    );
+    this.keyHotPath();
+  }
+
   processElement(value: IN, timestamp: number): void {
+    this.processElementSlow(value, timestamp);
+  }
+
+  private processElementSlow(value: IN, timestamp: number): void {
     if (this.failure) throw this.failure.error;
     if (this.inFlight) {
       // An asynchronous invoke is still running: keep order by chaining behind it.
@@ -46,7 +70,7 @@ export class StreamSink<IN> extends AbstractUdfStreamOperator<never, SinkFunctio
     return this.invoke(value, this.context);
   }
 
-  private track(p: Promise<void>): void {
+  track(p: Promise<void>): void {
     const tracked: Promise<void> = p.then(
       () => {
         if (this.inFlight === tracked) this.inFlight = undefined;

@@ -1,5 +1,6 @@
 import type { Collector } from '../../functions/Collector.js';
 import type { Output } from '../Output.js';
+import { specialize } from '../../util/specialize.js';
 
 /**
  * The Collector handed to user functions: emits with the timestamp of the input record being processed (Flink's
@@ -8,9 +9,9 @@ import type { Output } from '../Output.js';
  */
 export class TimestampedCollector<T> implements Collector<T> {
   timestamp = 0;
-  constructor(private readonly output: Output<T>) {}
-  collect(record: T): void {
-    this.output.collect(record, this.timestamp);
+  readonly collect: (record: T) => void;
+  constructor(output: Output<T>) {
+    this.collect = specialize((self: { timestamp: number }, out: Output<T>) => (record: T) => out.collect(record, self.timestamp), this, output);
   }
   close(): void {}
 }
