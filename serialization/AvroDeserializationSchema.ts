@@ -7,6 +7,12 @@ import { AvroReader, specificType, toAvroType, type AvroSchema, type AvroType, t
  *
  * Like Avro's `GenericRecord` (read fields as properties instead of `get("name")`).
  *
+ * @example
+ * ```ts
+ * import { AvroDeserializationSchema, type GenericRecord } from 'flink-ts/serialization';
+ * const schema = AvroDeserializationSchema.forGeneric<GenericRecord>({ type: 'record', name: 'A', fields: [] });
+ * const record: GenericRecord | null = schema.deserialize(Buffer.alloc(0)); // {}
+ * ```
  * @public
  */
 export type GenericRecord = Record<string, unknown>;

@@ -36,6 +36,14 @@ export interface SchemaRegistryClient {
  *   capped at 2000): retries on network errors, HTTP 5xx and 429.
  * Unknown keys are ignored, as Confluent's client does.
  *
+ * Like Flink's `Map<String, ?> registryConfigs` argument.
+ *
+ * @example
+ * ```ts
+ * import { ConfluentRegistryAvroDeserializationSchema, type RegistryConfigs } from 'flink-ts/serialization';
+ * const configs: RegistryConfigs = { 'basic.auth.credentials.source': 'USER_INFO', 'basic.auth.user.info': 'u:p' };
+ * ConfluentRegistryAvroDeserializationSchema.forGeneric('"string"', 'https://registry:8081', configs);
+ * ```
  * @public
  */
 export type RegistryConfigs = Record<string, unknown>;

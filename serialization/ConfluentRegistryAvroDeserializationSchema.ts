@@ -16,7 +16,18 @@ import { DeserializationError, SchemaError, SchemaRegistryError } from './Schema
 
 const WHO = 'ConfluentRegistryAvroDeserializationSchema';
 
-/** Like Flink `ConfluentRegistryAvroDeserializationSchema.DEFAULT_IDENTITY_MAP_CAPACITY`. @public */
+/**
+ * How many writer schemas a registry schema caches unless told otherwise.
+ *
+ * Like Flink `ConfluentRegistryAvroDeserializationSchema.DEFAULT_IDENTITY_MAP_CAPACITY` (1000).
+ *
+ * @example
+ * ```ts
+ * import { ConfluentRegistryAvroDeserializationSchema, DEFAULT_IDENTITY_MAP_CAPACITY } from 'flink-ts/serialization';
+ * ConfluentRegistryAvroDeserializationSchema.forGeneric('"string"', 'http://127.0.0.1:8081', DEFAULT_IDENTITY_MAP_CAPACITY * 2);
+ * ```
+ * @public
+ */
 export const DEFAULT_IDENTITY_MAP_CAPACITY = 1000;
 
 /** Confluent wire format: magic byte 0, then the schema id as 4-byte big-endian int, then Avro binary. */

@@ -2,6 +2,13 @@
  * Kafka headers as most Node clients model them (kafkajs' `IHeaders`): a header name maps to one value or, when the
  * name repeats, to the list of values in record order.
  *
+ * Like Kafka's `Headers` of a `ConsumerRecord`/`ProducerRecord`.
+ *
+ * @example
+ * ```ts
+ * import type { Headers } from 'flink-ts/serialization';
+ * const headers: Headers = { 'trace-id': Buffer.from('abc'), tag: ['a', 'b'] };
+ * ```
  * @public
  */
 export type Headers = Record<string, Buffer | string | Array<Buffer | string> | undefined>;

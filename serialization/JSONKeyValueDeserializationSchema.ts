@@ -9,6 +9,11 @@ import type { KafkaDeserializationSchema } from './KafkaDeserializationSchema.js
  *
  * Like the Jackson `ObjectNode` of Flink's schema.
  *
+ * @example
+ * ```ts
+ * import type { JSONKeyValue } from 'flink-ts/serialization';
+ * const node: JSONKeyValue = { value: { a: 1 }, metadata: { offset: 7, topic: 't', partition: 0 } };
+ * ```
  * @public
  */
 export interface JSONKeyValue {

@@ -5,6 +5,14 @@ import { DeserializationError } from './SchemaError.js';
 /**
  * Options of {@link JsonDeserializationSchema}.
  *
+ * Like the target `Class<T>` of Flink's `JsonDeserializationSchema`.
+ *
+ * @example
+ * ```ts
+ * import { JsonDeserializationSchema, type JsonDeserializationSchemaOptions } from 'flink-ts/serialization';
+ * const options: JsonDeserializationSchemaOptions<number> = { validate: (v): v is number => typeof v === 'number' };
+ * new JsonDeserializationSchema(options);
+ * ```
  * @public
  */
 export interface JsonDeserializationSchemaOptions<T> {

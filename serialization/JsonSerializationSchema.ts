@@ -5,6 +5,13 @@ import { SerializationError } from './SchemaError.js';
 /**
  * Options of {@link JsonSerializationSchema}.
  *
+ * Like the `ObjectMapper` supplier of Flink's `JsonSerializationSchema`.
+ *
+ * @example
+ * ```ts
+ * import { JsonSerializationSchema } from 'flink-ts/serialization';
+ * new JsonSerializationSchema({ replacer: (_key, v) => (typeof v === 'bigint' ? String(v) : v) });
+ * ```
  * @public
  */
 export interface JsonSerializationSchemaOptions {

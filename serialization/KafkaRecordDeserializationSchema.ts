@@ -85,6 +85,13 @@ class OfKafka<T> implements KafkaRecordDeserializationSchema<T> {
 /**
  * Factories of {@link KafkaRecordDeserializationSchema}.
  *
+ * Like Flink's static `KafkaRecordDeserializationSchema.valueOnly(...)` / `.of(...)`.
+ *
+ * @example
+ * ```ts
+ * import { KafkaRecordDeserializationSchema, SimpleStringSchema } from 'flink-ts/serialization';
+ * const schema = KafkaRecordDeserializationSchema.valueOnly(new SimpleStringSchema());
+ * ```
  * @public
  */
 export const KafkaRecordDeserializationSchema = {

@@ -1,6 +1,13 @@
 /**
  * What went wrong, as a stable code for programs (the message is for people).
  *
+ * No Flink counterpart (Flink distinguishes by exception message only).
+ *
+ * @example
+ * ```ts
+ * import { SchemaError, type SerializationErrorCode } from 'flink-ts/serialization';
+ * const retriable = (e: unknown) => e instanceof SchemaError && (e.code as SerializationErrorCode) === 'REGISTRY_UNAVAILABLE';
+ * ```
  * @public
  */
 export type SerializationErrorCode =
@@ -24,6 +31,13 @@ export type SerializationErrorCode =
 /**
  * Where a record came from, when the failing call knew it (record-level schemas and the Kafka source fill it in).
  *
+ * Like Flink's `KafkaTopicPartition` plus an offset.
+ *
+ * @example
+ * ```ts
+ * import type { RecordCoordinates } from 'flink-ts/serialization';
+ * const where: RecordCoordinates = { topic: 'orders', partition: 0, offset: 42 };
+ * ```
  * @public
  */
 export interface RecordCoordinates {
@@ -35,6 +49,14 @@ export interface RecordCoordinates {
 /**
  * Fields every serialization error may carry.
  *
+ * No Flink counterpart (Flink puts them in messages).
+ *
+ * @example
+ * ```ts
+ * import { DeserializationError, type SerializationErrorFields } from 'flink-ts/serialization';
+ * const fields: SerializationErrorFields = { schema: 'MySchema', byteLength: 3 };
+ * new DeserializationError('INVALID_DATA', 'MySchema: bad input', fields);
+ * ```
  * @public
  */
 export interface SerializationErrorFields extends RecordCoordinates {

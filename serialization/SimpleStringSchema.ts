@@ -7,6 +7,13 @@ import { Types, type TypeInformation } from './Types.js';
 /**
  * Options of {@link SimpleStringSchema}.
  *
+ * Like choosing a `CharsetDecoder` with `CodingErrorAction.REPORT` instead of `REPLACE` in Java.
+ *
+ * @example
+ * ```ts
+ * import { SimpleStringSchema } from 'flink-ts/serialization';
+ * const strict = new SimpleStringSchema('UTF-8', { fatal: true });
+ * ```
  * @public
  */
 export interface SimpleStringSchemaOptions {

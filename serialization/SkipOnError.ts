@@ -7,6 +7,14 @@ import type { TypeInformation } from './Types.js';
 /**
  * Options of {@link SkipOnError}.
  *
+ * No Flink counterpart.
+ *
+ * @example
+ * ```ts
+ * import { SkipOnError, SimpleStringSchema, type SkipOnErrorOptions } from 'flink-ts/serialization';
+ * const options: SkipOnErrorOptions = { onSkip: (e, r) => console.warn(r.topic, r.partition, r.offset, e.code) };
+ * SkipOnError.valueOnly(new SimpleStringSchema('UTF-8', { fatal: true }), options);
+ * ```
  * @public
  */
 export interface SkipOnErrorOptions {

@@ -3,6 +3,11 @@
  *
  * Like Flink `DataInputView` (big-endian, as `java.io.DataInput`).
  *
+ * @example
+ * ```ts
+ * import { DataInputView, Types } from 'flink-ts/serialization';
+ * Types.INT.createSerializer().deserialize(new DataInputView(Buffer.from([0, 0, 0, 7]))); // 7
+ * ```
  * @public
  */
 export class DataInputView {
@@ -28,6 +33,13 @@ export class DataInputView {
  *
  * Like Flink `DataOutputView`.
  *
+ * @example
+ * ```ts
+ * import { DataOutputView, Types } from 'flink-ts/serialization';
+ * const out = new DataOutputView();
+ * Types.STRING.createSerializer().serialize('hi', out);
+ * out.toBuffer(); // <Buffer 03 68 69>
+ * ```
  * @public
  */
 export class DataOutputView {
@@ -58,6 +70,12 @@ export class DataOutputView {
  *
  * Like Flink `TypeSerializer<T>` (only `serialize`/`deserialize`).
  *
+ * @example
+ * ```ts
+ * import { DataOutputView, Types, type TypeSerializer } from 'flink-ts/serialization';
+ * const longs: TypeSerializer<number> = Types.LONG.createSerializer();
+ * longs.serialize(1, new DataOutputView());
+ * ```
  * @public
  */
 export interface TypeSerializer<T> {

@@ -5,12 +5,20 @@ import { createRequire } from 'node:module';
 import avro from 'avsc';
 import { DeserializationError, SerializationError } from './SchemaError.js';
 
-/** An avsc type. */
+/** An avsc type. @internal */
 export type AvroType = avro.Type;
 
 /**
  * An Avro schema: the JSON object (as in an `.avsc` file), its JSON text, or an avsc `Type`.
  *
+ * Like Avro's `Schema` as Flink's factories take it.
+ *
+ * @example
+ * ```ts
+ * import { AvroDeserializationSchema, type AvroSchema } from 'flink-ts/serialization';
+ * const schema: AvroSchema = '{"type":"record","name":"A","fields":[{"name":"x","type":"int"}]}';
+ * AvroDeserializationSchema.forGeneric(schema);
+ * ```
  * @public
  */
 export type AvroSchema = object | string | avro.Type;
@@ -70,7 +78,7 @@ const EMPTY = Buffer.alloc(0);
 
 const typeName = (type: AvroType): string => type.name ?? type.typeName;
 
-/** Parses a schema argument into an avsc Type; names the problem when it is not a valid Avro schema. */
+/** Parses a schema argument into an avsc Type; names the problem when it is not a valid Avro schema. @internal */
 export function toAvroType(schema: AvroSchema, who: string, options: Partial<avro.ForSchemaOptions> = {}): AvroType {
   if (avro.Type.isType(schema)) return schema as AvroType;
   try {
@@ -87,6 +95,8 @@ export function toAvroType(schema: AvroSchema, who: string, options: Partial<avr
 /**
  * The text to register for a schema: the user's own JSON as given (what Flink registers, `Schema#toString()` keeps
  * the user's names), or avsc's form for a Type.
+ *
+ * @internal
  */
 export function schemaText(schema: AvroSchema): string {
   if (typeof schema === 'string') return schema;
@@ -94,12 +104,12 @@ export function schemaText(schema: AvroSchema): string {
   return JSON.stringify(schema);
 }
 
-/** The schema a specific record class declares. */
+/** The schema a specific record class declares. @internal */
 export function classSchema<T>(cls: SpecificRecordClass<T>): object | string | undefined {
   return cls.SCHEMA ?? cls.getClassSchema?.();
 }
 
-/** The avsc Type for a specific record class; decoded records become instances of the class. */
+/** The avsc Type for a specific record class; decoded records become instances of the class. @internal */
 export function specificType<T>(cls: SpecificRecordClass<T>, who: string): AvroType {
   const schema = classSchema(cls);
   if (schema === undefined) {
@@ -121,7 +131,7 @@ export function specificType<T>(cls: SpecificRecordClass<T>, who: string): AvroT
   return type;
 }
 
-/** Decodes Avro binary at an offset with one reader (and resolver, when the writer's schema differs). */
+/** Decodes Avro binary at an offset with one reader (and resolver, when the writer's schema differs). @internal */
 export class AvroReader<T> {
   private readonly tap: Tap | undefined = TapClass ? new TapClass(EMPTY) : undefined;
   // A bound function, not `reader._read(tap)`: readers of different schemas and resolvers have different shapes, and
@@ -200,7 +210,7 @@ export class AvroReader<T> {
   }
 }
 
-/** Encodes Avro binary after a fixed prefix (the Confluent header, or nothing) into one reused scratch buffer. */
+/** Encodes Avro binary after a fixed prefix (the Confluent header, or nothing) into one reused scratch buffer. @internal */
 export class AvroWriter<T> {
   private scratch = Buffer.allocUnsafe(1024);
   private readonly tap: Tap | undefined = TapClass ? new TapClass(this.scratch) : undefined;
@@ -274,7 +284,7 @@ function describeValue(v: unknown): string {
   }
 }
 
-/** Explains why `writer` cannot be resolved to `reader`: the first offending reader field (dotted path) and why. */
+/** Explains why `writer` cannot be resolved to `reader`: the first offending reader field (dotted path) and why. @internal */
 export function explainIncompatibility(
   writer: AvroType,
   reader: AvroType,

@@ -3,7 +3,7 @@ import { DeserializationError } from './SchemaError.js';
 
 const SNIPPET = 80;
 
-/** Parses UTF-8 JSON bytes; `what` says which part ("message", "key", "value"). */
+/** Parses UTF-8 JSON bytes; `what` says which part ("message", "key", "value"). @internal */
 export function parseJson(bytes: Buffer, who: string, what: string): unknown {
   const text = bytes.toString('utf8');
   try {
