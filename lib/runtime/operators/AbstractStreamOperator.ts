@@ -78,7 +78,8 @@ export abstract class AbstractStreamOperator<OUT> {
         b.setCurrentKey(key(v));
         inner(v, ts);
       },
-      self.processElement,
+      // Bound: a prototype method (StreamFlatMap) loses its `this` when called through the wrapper.
+      self.processElement.bind(self),
       getKey,
       backend,
     );
