@@ -204,24 +204,23 @@ function decodeWith(decoder: TextDecoder, name: string): (bytes: Buffer) => stri
 
 /** Finds the first offset where a fatal decoder fails, for the error message (error path only). */
 function firstMalformed(decoder: TextDecoder, bytes: Buffer): number {
+  // A fresh decoder per probe: a streaming call that throws would leave a shared decoder mid-stream.
+  const fails = (n: number) => {
+    try {
+      new TextDecoder(decoder.encoding, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, n), { stream: true });
+      return false;
+    } catch {
+      return true;
+    }
+  };
   let lo = 0;
   let hi = bytes.length;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    try {
-      decoder.decode(bytes.subarray(0, mid), { stream: true });
-      decoder.decode(); // reset
-      lo = mid;
-    } catch {
-      hi = mid - 1;
-    }
+    if (fails(mid)) hi = mid - 1;
+    else lo = mid;
   }
   return lo;
-}
-
-function swap16(bytes: Buffer): Buffer {
-  const copy = Buffer.from(bytes.subarray(0, bytes.length & ~1));
-  return copy.swap16();
 }
 
 function encodeUtf16be(name: string, fatal: boolean, bom: boolean): (text: string) => Buffer {

@@ -110,3 +110,13 @@ describe('SimpleStringSchema', () => {
     expect(out).toEqual(['x']);
   });
 });
+
+describe('SimpleStringSchema fatal decoder state', () => {
+  it('decodes a valid message correctly right after a malformed one', () => {
+    const schema = new SimpleStringSchema('UTF-8', { fatal: true });
+    expect(() => schema.deserialize(bytes(0x61, 0xe4, 0xb8))).toThrow(DeserializationError);
+    expect(schema.deserialize(bytes(0xe4, 0xb8, 0xad))).toBe('中');
+    expect(() => schema.deserialize(bytes(0xe4, 0x41))).toThrow(/malformed input at byte 1 of a 2-byte message/);
+    expect(schema.deserialize(bytes(0x41))).toBe('A');
+  });
+});
