@@ -405,6 +405,16 @@ export class StreamTask {
     const lock: CheckpointLock = { synchronized: (body) => body() };
     const resume = async () => {
       task.flushOutputs();
+      // Asynchronous work of chained operators (a sink awaiting per record) paces the source too.
+      const pending = task.pendingWork();
+      if (pending) {
+        try {
+          await pending;
+        } catch (e) {
+          task.fail(e);
+          return task.whenCancelled();
+        }
+      }
       await task.waitOutputs();
       await yieldMacrotask();
       task.lastYield = performance.now();
@@ -469,6 +479,8 @@ export class StreamTask {
       this.flushOutputs();
       this.checkFailure();
       if (status === InputStatus.END_OF_INPUT) break;
+      const pending = this.pendingWork();
+      if (pending) await pending;
       if (!this.outputsAvailable()) await this.waitOutputs();
       if (status === InputStatus.NOTHING_AVAILABLE) await Promise.race([reader.isAvailable(), this.whenCancelled()]);
       else {
