@@ -5,6 +5,7 @@ import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
 import type { OneInputStreamOperator, OperatorContext } from './AbstractStreamOperator.js';
 import type { Output } from '../Output.js';
 import { specialize } from '../../util/specialize.js';
+import { tagFailure } from '../failures.js';
 
 /**
  * `DataStream#addSink`, like Flink `StreamSink`. A sink whose `invoke` returns a Promise is awaited before the next
@@ -84,10 +85,11 @@ export class StreamSink<IN> extends AbstractUdfStreamOperator<never, SinkFunctio
   }
 
   override pending(): Promise<void> | undefined {
-    if (this.failure) return Promise.reject(this.failure.error);
+    // Failures of asynchronous invokes surface later, in the task loop: name this sink as the failing operator.
+    if (this.failure) return Promise.reject(tagFailure(this.failure.error, this.name));
     if (!this.inFlight) return undefined;
     return this.inFlight.then(() => {
-      if (this.failure) throw this.failure.error;
+      if (this.failure) throw tagFailure(this.failure.error, this.name);
     });
   }
 
