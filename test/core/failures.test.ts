@@ -109,6 +109,7 @@ describe('a failing user function fails the job', () => {
       if (!chained) sink.disableChaining();
       const err = await failureOf(env.execute());
       expect((err.cause as Error).message).toBe('write failed');
+      expect(err.operatorName).toBe('Async Sink');
       expect(err.message).toContain('write failed');
     }
   });
