@@ -71,7 +71,7 @@ describe('print / printToErr prefix rule (flink-semantics §2.7)', () => {
 
   it('prints tuples like Flink: (a,1)', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
-    env.fromElements(new Tuple2('a', 1), new Tuple2('b', new Tuple2(true, null))).print();
+    env.fromElements<Tuple2<string, unknown>>(new Tuple2('a', 1), new Tuple2('b', new Tuple2(true, null))).print();
     expect(await capture('stdout', () => env.execute())).toEqual(['(a,1)', '(b,(true,null))']);
   });
 
@@ -126,7 +126,7 @@ describe('writeAsText / writeAsCsv', () => {
   it('writeAsCsv writes tuple fields separated by "," with "\\n" rows, and custom delimiters', async () => {
     const dir = tmp();
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
-    const s = env.fromElements(new Tuple3('a', 1, true), new Tuple3('b', 2.5, null));
+    const s = env.fromElements<Tuple3<string, number, boolean | null>>(new Tuple3('a', 1, true), new Tuple3('b', 2.5, null));
     s.writeAsCsv(join(dir, 'default.csv'));
     s.writeAsCsv(join(dir, 'custom.csv'), WriteMode.OVERWRITE, ';\n', '|');
     await env.execute();
