@@ -17,7 +17,7 @@ const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
 
 /** Spins for about `ns` nanoseconds: the slow sink's per-record work. */
 function spin(ns: number): number {
-  const end = process.hrtime.bigint() + BigInt(ns);
+  const end = process.hrtime.bigint() + BigInt(Math.round(ns));
   let x = 0;
   while (process.hrtime.bigint() < end) x++;
   return x;
