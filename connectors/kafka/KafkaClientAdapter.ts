@@ -1,0 +1,311 @@
+/**
+ * The only module of the Kafka source that talks to kafkajs (2.2.4).
+ *
+ * Flink's source owns its offsets and assigns partitions by formula, so it reads like Kafka's Java consumer after
+ * `assign()`: no consumer group membership at all. kafkajs has no `assign()`, so this adapter uses the client's
+ * internal Cluster/Broker objects (the path kafkajs.md lists last; see docs/kafka.md for the measurement):
+ * - `cluster.metadata` / `findLeaderForPartitions` / `findBroker` for metadata and leaders,
+ * - `broker.fetch` per leader (decoded by kafkajs, aborted transactions and control records filtered by its `Batch`),
+ * - `broker.listOffsets` (via `cluster.fetchTopicsOffset`) for earliest/latest/timestamp positions,
+ * - `OffsetFetch` / `OffsetCommit` on the group coordinator with generation -1 and an empty member id: the
+ *   "simple consumer" commit the broker accepts for a group without members, so the job never joins `group.id` and
+ *   `admin.fetchOffsets` and kafka-consumer-groups see what it committed.
+ * @internal
+ */
+import { createRequire } from 'node:module';
+import { Kafka, logLevel } from 'kafkajs';
+import type { KafkaClientConfig } from './config.js';
+
+const require = createRequire(import.meta.url);
+
+/** One record as kafkajs decodes it (src/protocol/recordBatch/record/v0/decoder.js). @internal */
+export interface RawKafkaMessage {
+  offset: string;
+  timestamp: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, Buffer | string | Array<Buffer | string> | undefined>;
+  isControlRecord?: boolean;
+}
+
+/** What one fetch returned for one partition. @internal */
+export interface PartitionFetchResult {
+  topic: string;
+  partition: number;
+  /** Records to emit (aborted transactions and control records removed). */
+  messages: RawKafkaMessage[];
+  /** Where the next fetch of this partition starts (past control records and aborted data too). */
+  nextOffset: number;
+  highWatermark: number;
+  /** Set when the position was out of range: the caller resets it. */
+  outOfRange?: boolean;
+}
+
+export interface TopicPartitionOffset {
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+interface InternalBroker {
+  fetch(request: object): Promise<{ responses: { topicName: string; partitions: Array<{ partition: number; highWatermark: string; messages: RawKafkaMessage[]; abortedTransactions: unknown[] }> }[] }>;
+  offsetCommit(request: object): Promise<{ responses: { topic: string; partitions: { partition: number; errorCode: number }[] }[] }>;
+  offsetFetch(request: object): Promise<{ responses: { topic: string; partitions: { partition: number; offset: string; errorCode: number }[] }[] }>;
+}
+interface InternalCluster {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  isConnected(): boolean;
+  refreshMetadata(): Promise<void>;
+  addMultipleTargetTopics(topics: string[]): Promise<void>;
+  metadata(request: { topics: string[] }): Promise<{ topicMetadata: { topic: string; isInternal?: boolean; topicErrorCode?: number; partitionMetadata: { partitionId: number }[] }[] }>;
+  findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
+  findBroker(request: { nodeId: string }): Promise<InternalBroker>;
+  findGroupCoordinator(request: { groupId: string }): Promise<InternalBroker>;
+  fetchTopicsOffset(topics: { topic: string; partitions: { partition: number }[]; fromBeginning?: boolean; fromTimestamp?: number }[]): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
+}
+type BatchCtor = new (topic: string, fetchedOffset: string, partitionData: unknown) => { messages: RawKafkaMessage[]; messagesWithinOffset: RawKafkaMessage[] };
+
+let BatchClass: BatchCtor | undefined;
+function batchClass(): BatchCtor {
+  // kafkajs src/consumer/batch.js: filters records below the fetch offset, aborted transactions and control records.
+  return (BatchClass ??= require('kafkajs/src/consumer/batch.js') as BatchCtor);
+}
+
+const STALE_METADATA = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'FENCED_LEADER_EPOCH', 'UNKNOWN_LEADER_EPOCH', 'UNKNOWN_TOPIC_OR_PARTITION']);
+const RETRIABLE_NAMES = new Set(['KafkaJSBrokerNotFound', 'KafkaJSConnectionClosedError', 'KafkaJSConnectionError', 'KafkaJSTopicMetadataNotLoaded', 'KafkaJSMetadataNotLoaded', 'KafkaJSRequestTimeoutError', 'KafkaJSLockTimeout']);
+
+/** Errors from the Kafka cluster, with where they happened. @public */
+export class KafkaSourceException extends Error {
+  override readonly name = 'KafkaSourceException';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new KafkaSourceException(what())), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** @internal */
+export class KafkaClientAdapter {
+  private readonly kafka: Kafka;
+  private readonly cluster: InternalCluster;
+  private targetTopics = new Set<string>();
+  private closed = false;
+
+  constructor(readonly config: KafkaClientConfig) {
+    this.kafka = new Kafka({
+      brokers: config.brokers,
+      clientId: config.clientId,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: Math.min(3000, config.apiTimeoutMs),
+      requestTimeout: config.requestTimeoutMs,
+      retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1000 },
+    });
+    const symbol = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
+    const factory = symbol && (this.kafka as unknown as Record<symbol, unknown>)[symbol];
+    if (typeof factory !== 'function') {
+      throw new Error('kafkajs internals changed: no private:Kafka:createCluster factory (written against kafkajs 2.2.4 src/index.js)');
+    }
+    this.cluster = (factory as (o: object) => InternalCluster).call(this.kafka, {
+      allowAutoTopicCreation: false,
+      metadataMaxAge: 300000,
+      isolationLevel: config.readCommitted ? 1 : 0,
+    });
+  }
+
+  private where(): string {
+    return `the Kafka cluster at ${this.config.brokers.join(',')} (bootstrap.servers)`;
+  }
+
+  /** Connects within `default.api.timeout.ms` (default 10 s here) or fails saying where. */
+  async connect(): Promise<void> {
+    try {
+      await withDeadline(this.cluster.connect(), this.config.apiTimeoutMs, () => `Cannot connect to ${this.where()} within ${this.config.apiTimeoutMs} ms`);
+    } catch (e) {
+      if (e instanceof KafkaSourceException) throw e;
+      throw new KafkaSourceException(`Cannot connect to ${this.where()}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.cluster.disconnect().catch(() => undefined);
+  }
+
+  /** All topics with their partition ids (internal topics excluded). */
+  async listTopics(): Promise<Map<string, number[]>> {
+    const md = await withDeadline(this.cluster.metadata({ topics: [] }), this.config.apiTimeoutMs, () => `Metadata request to ${this.where()} timed out after ${this.config.apiTimeoutMs} ms`);
+    const out = new Map<string, number[]>();
+    for (const t of md.topicMetadata) {
+      if (t.isInternal || t.topic.startsWith('__')) continue;
+      out.set(t.topic, t.partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b));
+    }
+    return out;
+  }
+
+  /** Makes the client track these topics' leaders (needed before fetching them). */
+  async track(topics: string[]): Promise<void> {
+    const added = topics.filter((t) => !this.targetTopics.has(t));
+    if (added.length === 0) return;
+    for (const t of added) this.targetTopics.add(t);
+    await this.cluster.addMultipleTargetTopics(added);
+  }
+
+  /** Offsets per partition: `earliest`, `latest` (the LSO with read_committed) or the first offset with timestamp >= ts (-1 when none). */
+  async listOffsets(tps: { topic: string; partition: number }[], at: 'earliest' | 'latest' | number): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (tps.length === 0) return out;
+    await this.track([...new Set(tps.map((t) => t.topic))]);
+    const byTopic = new Map<string, { partition: number }[]>();
+    for (const tp of tps) {
+      const l = byTopic.get(tp.topic) ?? [];
+      l.push({ partition: tp.partition });
+      byTopic.set(tp.topic, l);
+    }
+    const request = [...byTopic].map(([topic, partitions]) =>
+      typeof at === 'number' ? { topic, partitions, fromTimestamp: at } : { topic, partitions, fromBeginning: at === 'earliest' },
+    );
+    const res = await this.retrying(() => this.cluster.fetchTopicsOffset(request), 'ListOffsets');
+    for (const t of res) for (const p of t.partitions) out.set(`${t.topic}-${p.partition}`, Number(p.offset));
+    return out;
+  }
+
+  /** Committed offsets of `groupId` (-1 for none), read with OffsetFetch (the group is never joined). */
+  async fetchCommitted(groupId: string, tps: { topic: string; partition: number }[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (tps.length === 0) return out;
+    const res = await this.retrying(async () => {
+      const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+      return coordinator.offsetFetch({ groupId, topics: groupByTopic(tps) });
+    }, 'OffsetFetch');
+    for (const t of res.responses) for (const p of t.partitions) out.set(`${t.topic}-${p.partition}`, Number(p.offset));
+    return out;
+  }
+
+  /** Commits with OffsetCommit, generation -1 and no member id (accepted for groups without members). */
+  async commitOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    const topics = groupByTopic(offsets).map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, offset: String((p as TopicPartitionOffset).offset) })),
+    }));
+    await this.retrying(async () => {
+      const coordinator = await this.cluster.findGroupCoordinator({ groupId });
+      await coordinator.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', retentionTime: -1, topics });
+    }, 'OffsetCommit');
+  }
+
+  /**
+   * One fetch round: a Fetch request per partition leader, in parallel, waiting at most `fetch.max.wait.ms`.
+   * Stale leaders refresh the metadata and return no data for now (the caller simply fetches again).
+   */
+  async fetch(positions: TopicPartitionOffset[]): Promise<PartitionFetchResult[]> {
+    const cfg = this.config;
+    const byLeader = new Map<string, Map<string, { partition: number; fetchOffset: string; maxBytes: number }[]>>();
+    const fetchOffsets = new Map<string, number>();
+    try {
+      await this.track([...new Set(positions.map((p) => p.topic))]);
+      for (const pos of positions) {
+        const leaders = this.cluster.findLeaderForPartitions(pos.topic, [pos.partition]);
+        const nodeId = Object.keys(leaders)[0];
+        if (nodeId === undefined) throw Object.assign(new Error(`No leader known for ${pos.topic}-${pos.partition}`), { type: 'LEADER_NOT_AVAILABLE' });
+        const topics = byLeader.get(nodeId) ?? new Map();
+        const l = topics.get(pos.topic) ?? [];
+        l.push({ partition: pos.partition, fetchOffset: String(pos.offset), maxBytes: cfg.maxPartitionFetchBytes });
+        topics.set(pos.topic, l);
+        byLeader.set(nodeId, topics);
+        fetchOffsets.set(`${pos.topic}-${pos.partition}`, pos.offset);
+      }
+    } catch (e) {
+      return this.recover(e, positions);
+    }
+    const Batch = batchClass();
+    const rounds = [...byLeader].map(async ([nodeId, topics]) => {
+      try {
+        const broker = await this.cluster.findBroker({ nodeId });
+        const { responses } = await broker.fetch({
+          isolationLevel: cfg.readCommitted ? 1 : 0,
+          maxWaitTime: cfg.fetchMaxWaitMs,
+          minBytes: cfg.fetchMinBytes,
+          maxBytes: cfg.fetchMaxBytes,
+          topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+        });
+        const out: PartitionFetchResult[] = [];
+        for (const { topicName, partitions } of responses) {
+          for (const pd of partitions) {
+            const fetched = fetchOffsets.get(`${topicName}-${pd.partition}`)!;
+            const batch = new Batch(topicName, String(fetched), pd);
+            const within = batch.messagesWithinOffset;
+            const nextOffset = within.length > 0 ? Number(within[within.length - 1]!.offset) + 1 : fetched;
+            out.push({ topic: topicName, partition: pd.partition, messages: batch.messages, nextOffset, highWatermark: Number(pd.highWatermark) });
+          }
+        }
+        return out;
+      } catch (e) {
+        return this.recover(e, positions);
+      }
+    });
+    const results = await Promise.all(rounds);
+    return results.length === 1 ? results[0]! : results.flat();
+  }
+
+  private async recover(e: unknown, positions: TopicPartitionOffset[]): Promise<PartitionFetchResult[]> {
+    const err = e as { name?: string; type?: string; topic?: string; partition?: number };
+    if (this.closed) return [];
+    if (err.name === 'KafkaJSOffsetOutOfRange' && err.topic !== undefined) {
+      const pos = positions.find((p) => p.topic === err.topic && p.partition === err.partition);
+      return [{ topic: err.topic, partition: err.partition!, messages: [], nextOffset: pos?.offset ?? 0, highWatermark: -1, outOfRange: true }];
+    }
+    if ((err.type && STALE_METADATA.has(err.type)) || (err.name && RETRIABLE_NAMES.has(err.name))) {
+      this.failures++;
+      if (this.failures > 20) throw new KafkaSourceException(`Fetching from ${this.where()} keeps failing: ${(e as Error).message}`, { cause: e });
+      await new Promise((r) => setTimeout(r, Math.min(1000, 50 * this.failures)));
+      await this.cluster.refreshMetadata().catch(() => undefined);
+      return [];
+    }
+    throw new KafkaSourceException(`Fetching from ${this.where()} failed: ${(e as Error).message}`, { cause: e });
+  }
+  private failures = 0;
+
+  /** Marks a successful fetch (resets the consecutive-failure count). */
+  fetchSucceeded(): void {
+    this.failures = 0;
+  }
+
+  private async retrying<T>(call: () => Promise<T>, what: string): Promise<T> {
+    const deadline = Date.now() + this.config.apiTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await withDeadline(call(), Math.max(1, deadline - Date.now()), () => `${what} to ${this.where()} timed out after ${this.config.apiTimeoutMs} ms`);
+      } catch (e) {
+        const err = e as { name?: string; type?: string; retriable?: boolean };
+        const retriable = !(e instanceof KafkaSourceException) && (err.retriable === true || (err.type !== undefined && STALE_METADATA.has(err.type)) || (err.name !== undefined && RETRIABLE_NAMES.has(err.name)));
+        if (!retriable || Date.now() + 100 > deadline || this.closed) {
+          if (e instanceof KafkaSourceException) throw e;
+          throw new KafkaSourceException(`${what} to ${this.where()} failed: ${(e as Error).message}`, { cause: e });
+        }
+        await new Promise((r) => setTimeout(r, Math.min(500, 50 * 2 ** attempt)));
+        await this.cluster.refreshMetadata().catch(() => undefined);
+      }
+    }
+  }
+}
+
+function groupByTopic(tps: { topic: string; partition: number }[]): { topic: string; partitions: { partition: number }[] }[] {
+  const m = new Map<string, { partition: number }[]>();
+  for (const tp of tps) {
+    const l = m.get(tp.topic) ?? [];
+    l.push(tp);
+    m.set(tp.topic, l);
+  }
+  return [...m].map(([topic, partitions]) => ({ topic, partitions }));
+}
