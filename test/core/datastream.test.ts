@@ -198,6 +198,12 @@ describe('union and connect', () => {
     expect((await a.union(b, c).executeAndCollect()).sort()).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('union of a stream with itself delivers each record twice', async () => {
+    const env = env1();
+    const a = env.fromElements(1, 2);
+    expect((await a.union(a).executeAndCollect()).sort()).toEqual([1, 1, 2, 2]);
+  });
+
   it('connect + CoMap maps each input with its own function', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(2);
     const out = await env
@@ -337,6 +343,22 @@ describe('process and side outputs', () => {
     })();
     expect(side.mainOut.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(side.got.sort((a, b) => a - b)).toEqual(Array.from({ length: 90 }, (_, i) => i + 11));
+  });
+
+  it('a KeyedProcessFunction emits to side outputs too', async () => {
+    const dropped = new OutputTag<string>('dropped');
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    const main = env
+      .fromElements('a', 'b', 'a', 'c', 'a')
+      .keyBy((x) => x)
+      .process((v: string, ctx: KeyedProcessContext<string>, out: Collector<string>) => (v === 'a' ? out.collect(v) : ctx.output(dropped, `${ctx.getCurrentKey()}!`)));
+    const side: string[] = [];
+    main.getSideOutput(dropped).addSink((v) => void side.push(v));
+    const kept: string[] = [];
+    main.addSink((v) => void kept.push(v));
+    await env.execute();
+    expect(kept).toEqual(['a', 'a', 'a']);
+    expect(side.sort()).toEqual(['b!', 'c!']);
   });
 
   it('OutputTag ids are validated with Flink messages and compared by id', () => {

@@ -478,6 +478,44 @@ describe('execute and executeAsync', () => {
     expect(seen).toEqual([1, 2]);
   });
 
+  it('execute clears the topology: a second execute without new operators fails like Flink', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env.fromElements(1).addSink(() => undefined);
+    await env.execute();
+    await expect(env.execute()).rejects.toThrow('No operators defined in streaming topology. Cannot execute.');
+  });
+
+  it('client.getAccumulators() reports the running values merged over subtasks', async () => {
+    class Count extends RichMapFunction<number, number> {
+      map(v: number) {
+        this.getRuntimeContext().getLongCounter('seen').add(1);
+        return v;
+      }
+    }
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    let stop!: () => void;
+    const stopped = new Promise<void>((r) => (stop = r));
+    let received = 0;
+    env
+      .addSource(
+        new (class extends RichParallelSourceFunction<number> {
+          async run(ctx: SourceContext<number>) {
+            for (let i = 0; i < 10; i++) await ctx.collect(i);
+            await stopped;
+          }
+          cancel() {
+            stop();
+          }
+        })(),
+      )
+      .map(new Count())
+      .addSink(() => void received++);
+    const client = env.executeAsync();
+    await waitFor(() => received === 20, 'all records');
+    expect((await client.getAccumulators()).get('seen')).toBe(20);
+    await client.cancel();
+  });
+
   it('each execution gets its own job id, and the environment can run again after execute', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
     env.fromElements(1).addSink(() => undefined);

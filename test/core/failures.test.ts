@@ -168,7 +168,11 @@ describe('restart strategies', () => {
   it('a job that recovers on restart finishes, and the function sees the new attempt number', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const seen: string[] = [];
+    const names: string[] = [];
     class FailsOnce extends RichMapFunction<number, string> {
+      override open() {
+        names.push(this.getRuntimeContext().getTaskNameWithSubtasks());
+      }
       map(v: number) {
         const attempt = this.getRuntimeContext().getAttemptNumber();
         if (attempt === 0 && v === 2) throw new Error('transient');
@@ -183,6 +187,7 @@ describe('restart strategies', () => {
     expect(await client.getJobStatus()).toBe(JobStatus.FINISHED);
     // Without checkpoints the source starts over: the first attempt's output before the failure is repeated.
     expect(seen).toEqual(['1#0', '1#1', '2#1', '3#1']);
+    expect(names).toEqual(['Source: Collection Source -> Map -> Sink: Unnamed (1/1)#0', 'Source: Collection Source -> Map -> Sink: Unnamed (1/1)#1']);
   });
 
   it('a restarted legacy source runs again from a fresh copy', async () => {

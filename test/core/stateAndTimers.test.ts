@@ -9,6 +9,7 @@ import {
   ReducingStateDescriptor,
   RichFlatMapFunction,
   RichMapFunction,
+  RichParallelSourceFunction,
   StreamExecutionEnvironment,
   TimeDomain,
   Tuple2,
@@ -296,5 +297,55 @@ describe('timers in a KeyedProcessFunction', () => {
   it('onTimer sees TimeDomain values like Flink', () => {
     expect(TimeDomain.EVENT_TIME).toBe('EVENT_TIME');
     expect(TimeDomain.PROCESSING_TIME).toBe('PROCESSING_TIME');
+  });
+});
+
+describe('watermarks from parallel source subtasks', () => {
+  it('a downstream operator sees the minimum of its input channels watermarks', async () => {
+    const out: string[] = [];
+    let afterWatermark100 = false;
+    let sub1Done!: () => void;
+    const sub1Finished = new Promise<void>((r) => (sub1Done = r));
+    class TwoClocks extends RichParallelSourceFunction<string> {
+      async run(ctx: SourceContext<string>) {
+        if (this.getRuntimeContext().getIndexOfThisSubtask() === 0) {
+          await ctx.collectWithTimestamp('k', 10);
+          ctx.emitWatermark(100);
+          await ctx.collectWithTimestamp('after100', 101);
+          await sub1Finished;
+        } else {
+          await waitFor(() => afterWatermark100, 'subtask 0 watermark to be processed');
+          ctx.emitWatermark(50);
+          await ctx.collectWithTimestamp('probe', 60);
+          ctx.emitWatermark(200);
+          sub1Done();
+        }
+      }
+      cancel() {}
+    }
+    class Probe extends KeyedProcessFunction<string, string, string> {
+      processElement(v: string, ctx: KeyedProcessContext<string>, o: Collector<string>) {
+        if (v === 'k') ctx.timerService().registerEventTimeTimer(75);
+        if (v === 'after100') afterWatermark100 = true;
+        o.collect(`${v} wm=${ctx.timerService().currentWatermark()}`);
+      }
+      override onTimer(ts: number, _ctx: KeyedOnTimerContext<string>, o: Collector<string>) {
+        o.collect(`timer ${ts}`);
+      }
+    }
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env
+      .addSource(new TwoClocks())
+      .keyBy(() => 'same')
+      .process(new Probe())
+      .setParallelism(1)
+      .addSink((v) => void out.push(v));
+    await env.execute();
+    const MIN = -9223372036854775808;
+    // Subtask 1 has sent no watermark yet: the combined watermark stays at Long.MIN_VALUE although subtask 0 is at 100.
+    expect(out.slice(0, 2)).toEqual([`k wm=${MIN}`, `after100 wm=${MIN}`]);
+    // At the probe the two channels are at 100 and 50: the minimum, 50; the timer at 75 has not fired.
+    expect(out[2]).toBe('probe wm=50');
+    expect(out.slice(3)).toEqual(['timer 75']);
   });
 });
