@@ -233,7 +233,8 @@ export function targetSubtasks(edge: StreamEdge, upstreamIndex: number): number[
   const pv = edge.target.parallelism;
   if (!edge.partitioner.isPointwise()) return Array.from({ length: pv }, (_, j) => j);
   if (pu === pv) return [upstreamIndex];
-  if (pu > pv) return [Math.floor((upstreamIndex * pv) / pu)];
+  // Like Flink's pointwise edges: downstream j reads upstreams [floor(j*pu/pv), floor((j+1)*pu/pv)).
+  if (pu > pv) return [Math.ceil(((upstreamIndex + 1) * pv) / pu) - 1];
   const out: number[] = [];
   for (let j = Math.ceil((upstreamIndex * pv) / pu); j < Math.ceil(((upstreamIndex + 1) * pv) / pu); j++) out.push(j);
   return out;
