@@ -41,6 +41,22 @@ describe('partitioning: which subtask receives which record', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8].map((r) => where.get(r))).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
   });
 
+  it('rescale from 5 to 3 subtasks connects them like Flink pointwise edges (downstream j reads upstream [j*5/3, (j+1)*5/3))', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(5);
+    // subtask i of the sequence emits 2i+1, 2i+2
+    const tagged = await env.fromSequence(1, 10).rescale().map(new TagSubtask<number>()).setParallelism(3).executeAndCollect();
+    const where = placement(tagged);
+    // downstream 0 ← upstream 0; downstream 1 ← upstreams 1, 2; downstream 2 ← upstreams 3, 4
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((r) => where.get(r))).toEqual([0, 0, 1, 1, 1, 1, 2, 2, 2, 2]);
+  });
+
+  it('rescale from 2 to 3 subtasks connects upstream 0 to downstream 0,1 and upstream 1 to downstream 2', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    const tagged = await env.fromSequence(1, 8).rescale().map(new TagSubtask<number>()).setParallelism(3).executeAndCollect();
+    const where = placement(tagged);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((r) => where.get(r))).toEqual([0, 1, 0, 1, 2, 2, 2, 2]);
+  });
+
   it('shuffle sends every record to exactly one random subtask', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(3);
     const tagged = await env.fromSequence(1, 3000).setParallelism(1).shuffle().map(new TagSubtask<number>()).executeAndCollect();
