@@ -1,6 +1,6 @@
 // Serialization schemas vs the raw library calls they wrap, measured in the same run.
 //
-//   npm run build && node dist/bench/serialization.js [--records 50000] [--rounds 41]
+//   npm run build && node dist/bench/serialization.js [--records 50000] [--rounds 41] [--only Json]
 //
 // Each pair runs alternately for many short rounds over the same pre-built inputs; the median records/s of each side
 // and the median of the per-round ratios are printed, with the targets of issue 6 (Avro and registry-Avro deserialization >= 0.8 of avsc
@@ -30,6 +30,8 @@ const arg = (name: string, fallback: number) => {
 };
 const RECORDS = arg('records', 50_000);
 const ROUNDS = arg('rounds', 41);
+const onlyAt = process.argv.indexOf('--only');
+const ONLY = onlyAt > 0 ? process.argv[onlyAt + 1]! : ''; // run the rows whose name contains this text
 
 // The 5-field record of performance.md: string, long, double, boolean, enum.
 const schema = {
@@ -77,6 +79,7 @@ interface Row {
 const rows: Row[] = [];
 
 function compare(name: string, ours: Bench, baseline?: { name: string; run: Bench }, target?: number): void {
+  if (!name.includes(ONLY)) return;
   for (let i = 0; i < 3; i++) {
     ours();
     baseline?.run();

@@ -43,6 +43,12 @@ describe('JsonDeserializationSchema / JsonSerializationSchema', () => {
     expect(e.cause).toBeInstanceOf(SyntaxError);
   });
 
+  it('rejects invalid UTF-8 as Jackson does, but keeps a real U+FFFD in the data', () => {
+    const bad = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(() => new JsonDeserializationSchema().deserialize(bad)).toThrow(/the 9-byte message is not valid UTF-8/);
+    expect(new JsonDeserializationSchema().deserialize(Buffer.from('{"a":"\uFFFD"}'))).toEqual({ a: '\uFFFD' });
+  });
+
   it('cuts long snippets to 80 chars', () => {
     const long = `[${'1,'.repeat(200)}x]`;
     expect(() => new JsonDeserializationSchema().deserialize(Buffer.from(long))).toThrow(/starts with "\[1,1,.{70,80}\.\.\."/);
