@@ -40,10 +40,16 @@ export interface KafkaBroker {
   readonly dir: string;
   /** The broker's stdout and stderr (its log4j output). */
   readonly logFile: string;
+  /** The current JVM's process id. */
   readonly pid: number | undefined;
   /** SIGTERM, then SIGKILL after the grace period; removes the temp folder. Idempotent. */
   stop(): Promise<void>;
-  /** Resolves when the JVM has exited, for whatever reason. */
+  /**
+   * Stops the JVM (SIGTERM = controlled shutdown, SIGKILL = crash) and starts it again on the same ports and data
+   * (no re-format), resolving when it is ready again. For fault tests.
+   */
+  restart(options?: { signal?: 'SIGTERM' | 'SIGKILL' }): Promise<void>;
+  /** Resolves when the current JVM has exited, for whatever reason. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 

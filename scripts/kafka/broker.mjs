@@ -285,6 +285,7 @@ async function startOnce({ version, libDir, java, log, startTimeoutMs, port: fix
   await writeFile(propsFile, serverProperties({ version, port, controllerPort, dataDir, transactionMaxTimeoutMs, autoCreateTopics, extraProperties }));
   await writeFile(logging.file, logging.text);
   const classpath = `${libDir}/*`;
+  const bootstrapServers = `127.0.0.1:${port}`;
 
   const cleanupDir = () => (keepDir ? Promise.resolve() : rm(dir, { recursive: true, force: true, maxRetries: 3 }));
 
@@ -295,80 +296,115 @@ async function startOnce({ version, libDir, java, log, startTimeoutMs, port: fix
     throw new KafkaBrokerError(`Formatting the Kafka ${version} storage failed (kafka.tools.StorageTool exited with ${format.code})`, { logTail: tail(format.output, 40), logFile: 'StorageTool output' });
   }
 
-  const out = createWriteStream(logFile);
-  const child = spawn(
-    java,
-    ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dkafka.logs.dir=${join(dir, 'logs')}`, logging.jvmFlag, '-cp', classpath, 'kafka.Kafka', propsFile],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout.pipe(out, { end: false });
-  child.stderr.pipe(out, { end: false });
-  // A test runner that exits without calling stop() must not leave a JVM (or its temp folder) behind; one that is
-  // killed outright cannot run handlers, so a small watchdog process covers that case.
-  const killOnExit = () => {
-    try { child.kill('SIGKILL'); } catch { /* already gone */ }
-    try {
-      if (!keepDir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
-    } catch { /* the watchdog retries */ }
-  };
-  process.on('exit', killOnExit);
-  startWatchdog(child.pid, dir, keepDir);
-  // 'close' (not 'exit'): the JVM's last output lines are read by then, so error messages can show them.
-  const exited = new Promise((resolvePromise) => child.on('close', (code, signal) => resolvePromise({ code, signal })));
-  exited.then(() => process.off('exit', killOnExit));
+  // The broker's stdout and stderr go to one file for its whole life, restarts included.
+  const out = createWriteStream(logFile, { flags: 'a' });
 
-  // stdout carries log4j's output (the ready line); stderr the JVM's own errors (e.g. a wrong Java version).
-  let recent = '';
-  const ready = new Promise((resolvePromise) => {
-    const watch = (chunk) => {
-      recent = (recent + chunk).slice(-200_000);
-      if (READY_LINE.test(recent)) {
-        child.stdout.off('data', watch);
-        child.stderr.off('data', watch);
-        resolvePromise('ready');
-      }
+  /** Starts the JVM on the formatted folder and waits until it is ready; throws KafkaBrokerError (JVM stopped) if not. */
+  const launch = async (since) => {
+    const child = spawn(
+      java,
+      ['-Xms512m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true', `-Dkafka.logs.dir=${join(dir, 'logs')}`, logging.jvmFlag, '-cp', classpath, 'kafka.Kafka', propsFile],
+      { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    // A test runner that exits without calling stop() must not leave a JVM (or its temp folder) behind; one that is
+    // killed outright cannot run handlers, so a small watchdog process covers that case.
+    const killOnExit = () => {
+      try { child.kill('SIGKILL'); } catch { /* already gone */ }
+      try {
+        if (!keepDir) rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+      } catch { /* the watchdog retries */ }
     };
-    child.stdout.on('data', watch);
-    child.stderr.on('data', watch);
-  });
-  let timer;
-  const timeout = new Promise((resolvePromise) => (timer = setTimeout(() => resolvePromise('timeout'), startTimeoutMs)));
-  const spawnError = new Promise((resolvePromise) => child.on('error', (e) => resolvePromise(e)));
-  const outcome = await Promise.race([ready, timeout, exited, spawnError]);
-  clearTimeout(timer);
+    process.on('exit', killOnExit);
+    startWatchdog(child.pid, dir, keepDir);
+    // 'close' (not 'exit'): the JVM's last output lines are read by then, so error messages can show them.
+    const exited = new Promise((resolvePromise) => child.on('close', (code, signal) => resolvePromise({ code, signal })));
+    exited.then(() => process.off('exit', killOnExit));
 
-  let stopping;
-  const stop = () => {
-    stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const grace = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
-        await exited;
-        clearTimeout(grace);
-      }
-      await new Promise((r) => out.end(r));
-      await cleanupDir();
-    })();
-    return stopping;
-  };
-
-  if (outcome !== 'ready') {
+    // stdout carries log4j's output (the ready line); stderr the JVM's own errors (e.g. a wrong Java version).
+    let recent = '';
+    const ready = new Promise((resolvePromise) => {
+      const watch = (chunk) => {
+        recent = (recent + chunk).slice(-200_000);
+        if (READY_LINE.test(recent)) {
+          child.stdout.off('data', watch);
+          child.stderr.off('data', watch);
+          resolvePromise('ready');
+        }
+      };
+      child.stdout.on('data', watch);
+      child.stderr.on('data', watch);
+    });
+    let timer;
+    const timeout = new Promise((resolvePromise) => (timer = setTimeout(() => resolvePromise('timeout'), startTimeoutMs)));
+    const spawnError = new Promise((resolvePromise) => child.on('error', (e) => resolvePromise(e)));
+    const outcome = await Promise.race([ready, timeout, exited, spawnError]);
+    clearTimeout(timer);
+    const jvm = { child, exited };
+    if (outcome === 'ready') {
+      log(`Kafka ${version} broker ready at ${bootstrapServers} in ${((Date.now() - since) / 1000).toFixed(1)} s (log: ${logFile})`);
+      return jvm;
+    }
     const why =
       outcome === 'timeout'
         ? `did not log "Kafka Server started" within ${startTimeoutMs} ms`
         : outcome instanceof Error
           ? `could not be started (${outcome.message})`
           : `exited during start-up (code ${outcome.code}, signal ${outcome.signal})`;
-    const logTail = tail(recent, 40); // before stop() adds the shutdown lines
-    await stop().catch(() => {});
-    throw new KafkaBrokerError(`Kafka ${version} broker on 127.0.0.1:${port} ${why}`, {
+    const logTail = tail(recent, 40); // before stopping adds the shutdown lines
+    await stopJvm(jvm, 'SIGTERM', stopGraceMs).catch(() => {});
+    throw new KafkaBrokerError(`Kafka ${version} broker on ${bootstrapServers} ${why}`, {
       logTail,
       logFile: keepDir ? logFile : `the broker log (removed with ${dir}; the keepDir option keeps it)`,
     });
+  };
+
+  let jvm;
+  try {
+    jvm = await launch(started);
+  } catch (e) {
+    await new Promise((r) => out.end(r));
+    await cleanupDir();
+    throw e;
   }
-  const bootstrapServers = `127.0.0.1:${port}`;
-  log(`Kafka ${version} broker ready at ${bootstrapServers} in ${((Date.now() - started) / 1000).toFixed(1)} s (log: ${logFile})`);
-  return { bootstrapServers, version, port, controllerPort, clusterId, dir, logFile, pid: child.pid, stop, exited };
+
+  let stopping;
+  const stop = () => {
+    stopping ??= (async () => {
+      await stopJvm(jvm, 'SIGTERM', stopGraceMs);
+      await new Promise((r) => out.end(r));
+      await cleanupDir();
+    })();
+    return stopping;
+  };
+  let restarting;
+  const restart = ({ signal = 'SIGTERM' } = {}) => {
+    if (stopping) return Promise.reject(new Error(`The Kafka broker at ${bootstrapServers} was stopped; it cannot restart`));
+    restarting ??= (async () => {
+      try {
+        await stopJvm(jvm, signal, stopGraceMs);
+        jvm = await launch(Date.now());
+      } finally {
+        restarting = undefined;
+      }
+    })();
+    return restarting;
+  };
+  return {
+    bootstrapServers, version, port, controllerPort, clusterId, dir, logFile, stop, restart,
+    get pid() { return jvm.child.pid; },
+    get exited() { return jvm.exited; },
+  };
+}
+
+/** SIGTERM = controlled shutdown (then SIGKILL after the grace period); SIGKILL = a crash. */
+async function stopJvm({ child, exited }, signal, graceMs) {
+  if (child.exitCode !== null || child.signalCode !== null) return void (await exited);
+  child.kill(signal);
+  const grace = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(grace);
 }
 
 // Runs detached: when this process is gone (even after SIGKILL) it stops the broker and removes its temp folder; it

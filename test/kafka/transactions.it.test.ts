@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startKafkaBroker } from '../../scripts/kafka/broker.mjs';
 import {
   abortLingering,
   abortRecovered,
@@ -46,6 +47,7 @@ async function crashAfterPreCommit(options: {
   topic: string;
   values: string[];
   transactionTimeoutMs?: number;
+  brokers?: string[];
 }): Promise<KafkaTransactionState> {
   const child = spawn(process.execPath, [fixture], {
     cwd: root,
@@ -53,7 +55,7 @@ async function crashAfterPreCommit(options: {
     env: {
       ...process.env,
       TRANSACTIONS_MODULE: transactionsModuleUrl,
-      BROKERS: kafkaBrokers().join(','),
+      BROKERS: (options.brokers ?? kafkaBrokers()).join(','),
       TRANSACTIONAL_ID: options.transactionalId,
       TOPIC: options.topic,
       VALUES: JSON.stringify(options.values),
@@ -238,6 +240,34 @@ describe('Kafka transaction adapter (connectors/kafka/internal/transactions.ts)'
     expect(['INVALID_PRODUCER_EPOCH', 'PRODUCER_FENCED']).toContain(late.error);
     expect(logger.messages[0]).toMatch(/recovery took longer than transaction.timeout.ms/);
     expect(await readValues(topic)).toEqual([]);
+  });
+
+  it('commits a pre-committed transaction after the broker itself crashed and restarted', async () => {
+    // A broker of its own (this test kills it), with the broker maximum raised so that Flink's default
+    // transaction.timeout.ms of 1 h is accepted.
+    const broker = await startKafkaBroker({ transactionMaxTimeoutMs: 3_600_000, autoCreateTopics: false });
+    try {
+      const brokers = [broker.bootstrapServers];
+      const config = await brokerConfig(brokers);
+      expect(config.get('transaction.max.timeout.ms')).toBe('3600000');
+      expect(config.get('auto.create.topics.enable')).toBe('false');
+      const topic = await createTopic({ brokers });
+      const written = values('crashed', 8);
+      const state = await crashAfterPreCommit({ transactionalId: newTransactionalId(), topic, values: written, brokers, transactionTimeoutMs: 3_600_000 });
+
+      // The coordinator's state (__transaction_state) and the records must survive an unclean broker restart.
+      await broker.restart({ signal: 'SIGKILL' });
+      const result = await commitRecovered({ brokers, ...state });
+      expect(result.outcome).toBe('committed');
+      // While the restarted coordinator loads its state it may answer with one of these; they are retried.
+      for (const e of result.retriedErrors) expect(['COORDINATOR_LOAD_IN_PROGRESS', 'COORDINATOR_NOT_AVAILABLE', 'NOT_COORDINATOR', 'CONCURRENT_TRANSACTIONS', 'KafkaJSConnectionError', 'KafkaJSNumberOfRetriesExceeded']).toContain(e);
+
+      const read = await readValues(topic, { brokers, minRecords: 8 });
+      expect(read).toHaveLength(8);
+      expect(read.slice().sort()).toEqual(written);
+    } finally {
+      await broker.stop();
+    }
   });
 
   it('two concurrent commits of the same recovered transaction both succeed', async () => {

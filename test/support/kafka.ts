@@ -19,11 +19,14 @@ export function kafkaBrokers(): string[] {
   return kafkaBootstrapServers().split(',').map((s) => s.trim());
 }
 
-/** A kafkajs client for the test broker. kafkajs logging is off unless KAFKAJS_LOG_LEVEL (e.g. DEBUG, INFO) says so. */
-export function createKafka(clientId = 'flink-ts-it'): Kafka {
+/**
+ * A kafkajs client for the test broker (or `brokers`, e.g. a broker a test started for itself). kafkajs logging is
+ * off unless KAFKAJS_LOG_LEVEL (e.g. DEBUG, INFO) says so.
+ */
+export function createKafka(clientId = 'flink-ts-it', brokers: string[] = kafkaBrokers()): Kafka {
   const level = process.env.KAFKAJS_LOG_LEVEL as keyof typeof logLevel | undefined;
   return new Kafka({
-    brokers: kafkaBrokers(),
+    brokers,
     clientId,
     logLevel: level && level in logLevel ? logLevel[level] : logLevel.NOTHING,
   });
@@ -38,9 +41,11 @@ export const newGroupId = () => uniqueName('group');
 export const newTransactionalId = () => uniqueName('txn');
 
 /** Creates a topic (unique name unless given) and waits for its leaders. */
-export async function createTopic(options: { topic?: string; partitions?: number; config?: Record<string, string> } = {}): Promise<string> {
+export async function createTopic(
+  options: { topic?: string; partitions?: number; config?: Record<string, string>; brokers?: string[] } = {},
+): Promise<string> {
   const topic = options.topic ?? newTopicName();
-  const admin = createKafka('flink-ts-it-admin').admin();
+  const admin = createKafka('flink-ts-it-admin', options.brokers).admin();
   await admin.connect();
   try {
     const created = await admin.createTopics({
@@ -83,8 +88,8 @@ export interface ReadRecord {
  * Offsets below which a read_committed consumer can read everything (the last stable offset, LSO), per partition.
  * kafkajs's admin lists offsets with isolation READ_COMMITTED (src/protocol/requests/listOffsets, v2+ default).
  */
-export async function lastStableOffsets(topic: string): Promise<Map<number, number>> {
-  const admin = createKafka('flink-ts-it-admin').admin();
+export async function lastStableOffsets(topic: string, brokers?: string[]): Promise<Map<number, number>> {
+  const admin = createKafka('flink-ts-it-admin', brokers).admin();
   await admin.connect();
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -120,7 +125,7 @@ export async function brokerConfig(brokers: string[] = kafkaBrokers()): Promise<
  */
 export async function readAll(
   topic: string,
-  options: { isolationLevel?: 'read_committed' | 'read_uncommitted'; minRecords?: number; timeoutMs?: number } = {},
+  options: { isolationLevel?: 'read_committed' | 'read_uncommitted'; minRecords?: number; timeoutMs?: number; brokers?: string[] } = {},
 ): Promise<ReadRecord[]> {
   const readCommitted = (options.isolationLevel ?? 'read_committed') === 'read_committed';
   const minRecords = options.minRecords ?? 0;
@@ -128,7 +133,7 @@ export async function readAll(
   const records: ReadRecord[] = [];
   const reached = new Map<number, number>(); // partition -> next offset to read
   const highWatermarks = new Map<number, number>();
-  const consumer = createKafka('flink-ts-it-reader').consumer({
+  const consumer = createKafka('flink-ts-it-reader', options.brokers).consumer({
     groupId: newGroupId(),
     readUncommitted: !readCommitted,
     maxWaitTimeInMs: 100,
@@ -150,7 +155,7 @@ export async function readAll(
     let ends = new Map<number, number>();
     await waitFor(
       async () => {
-        ends = await lastStableOffsets(topic);
+        ends = await lastStableOffsets(topic, options.brokers);
         for (const [partition, lso] of ends) {
           const end = readCommitted ? lso : Math.max(lso, highWatermarks.get(partition) ?? 0);
           if ((reached.get(partition) ?? 0) < end) return false;
