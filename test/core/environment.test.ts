@@ -197,6 +197,27 @@ describe('socketTextStream', () => {
     expect(await env.socketTextStream('127.0.0.1', port, '<>').executeAndCollect()).toEqual(['one', 'two', 'three']);
   });
 
+  it('cancelling the job closes an open socket connection', async () => {
+    const open: Socket[] = [];
+    const server = createServer((sock) => {
+      open.push(sock);
+      sock.write('first\n');
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    const seen: string[] = [];
+    env.socketTextStream('127.0.0.1', port).addSink((v) => void seen.push(v));
+    const client = env.executeAsync();
+    await waitFor(() => seen.length === 1, 'the first line');
+    const closed = new Promise<void>((r) => open[0]!.on('close', () => r()));
+    await client.cancel();
+    await closed;
+    expect(await client.getJobStatus()).toBe(JobStatus.CANCELED);
+    expect(seen).toEqual(['first']);
+  });
+
   it('with maxRetry 0 fails the job with a clear error when nothing listens', async () => {
     const port = await freePort();
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
@@ -265,6 +286,14 @@ describe('readTextFile', () => {
     const utf8 = join(dir, 'utf8.txt');
     writeFileSync(utf8, 'café ☕\n');
     expect(await env2.readTextFile(utf8).executeAndCollect()).toEqual(['café ☕']);
+  });
+
+  it('fails the job with a clear error when the path does not exist', async () => {
+    const missing = join(tmp(), 'nope.txt');
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env.readTextFile(missing).addSink(() => undefined);
+    const err = await env.execute().catch((e: Error) => e);
+    expect(String((err as Error).cause)).toContain(`readTextFile: cannot read '${missing}'`);
   });
 
   it('rejects a blank path with Flink message', () => {
