@@ -1,12 +1,11 @@
 import type { ConsumerRecord } from './ConsumerRecord.js';
 import {
   deserializeToCollector,
-  isPreparable,
   type Collector,
   type DeserializationSchema,
   type InitializationContext,
 } from './DeserializationSchema.js';
-import type { KafkaDeserializationSchema } from './KafkaDeserializationSchema.js';
+import { KafkaDeserializationSchemaWrapper, type KafkaDeserializationSchema } from './KafkaDeserializationSchema.js';
 import { withRecordCoordinates } from './SchemaError.js';
 import type { TypeInformation } from './Types.js';
 
@@ -41,29 +40,11 @@ export interface KafkaRecordDeserializationSchema<T> {
   prepare?(records: ReadonlyArray<ConsumerRecord>): Promise<void> | undefined;
 }
 
-class ValueOnly<T> implements KafkaRecordDeserializationSchema<T> {
-  constructor(readonly valueDeserializationSchema: DeserializationSchema<T>) {}
-  open(context: InitializationContext): void | Promise<void> {
-    return this.valueDeserializationSchema.open?.(context);
-  }
-  deserialize(record: ConsumerRecord, out: Collector<T>): void {
-    try {
-      deserializeToCollector(this.valueDeserializationSchema, record.value, out);
-    } catch (e) {
-      throw withRecordCoordinates(e, record, 'KafkaRecordDeserializationSchema.valueOnly');
-    }
-  }
-  getProducedType(): TypeInformation<T> | undefined {
-    return this.valueDeserializationSchema.getProducedType?.();
-  }
-  prepare(records: ReadonlyArray<ConsumerRecord>): Promise<void> | undefined {
-    const inner = this.valueDeserializationSchema;
-    return isPreparable(inner) ? inner.prepare(records.map((r) => r.value)) : undefined;
-  }
-}
-
 class OfKafka<T> implements KafkaRecordDeserializationSchema<T> {
-  constructor(readonly kafkaDeserializationSchema: KafkaDeserializationSchema<T>) {}
+  constructor(
+    readonly kafkaDeserializationSchema: KafkaDeserializationSchema<T>,
+    private readonly who: string,
+  ) {}
   open(context: InitializationContext): void | Promise<void> {
     return this.kafkaDeserializationSchema.open?.(context);
   }
@@ -71,7 +52,7 @@ class OfKafka<T> implements KafkaRecordDeserializationSchema<T> {
     try {
       deserializeToCollector(this.kafkaDeserializationSchema, record, out);
     } catch (e) {
-      throw withRecordCoordinates(e, record, 'KafkaRecordDeserializationSchema.of');
+      throw withRecordCoordinates(e, record, this.who);
     }
   }
   getProducedType(): TypeInformation<T> | undefined {
@@ -106,7 +87,7 @@ export const KafkaRecordDeserializationSchema = {
    * ```
    */
   valueOnly<T>(valueDeserializationSchema: DeserializationSchema<T>): KafkaRecordDeserializationSchema<T> {
-    return new ValueOnly(valueDeserializationSchema);
+    return new OfKafka(new KafkaDeserializationSchemaWrapper(valueDeserializationSchema), 'KafkaRecordDeserializationSchema.valueOnly');
   },
   /**
    * Like Flink `KafkaRecordDeserializationSchema.of(KafkaDeserializationSchema)` (3.x): adapts a legacy record-level
@@ -119,6 +100,6 @@ export const KafkaRecordDeserializationSchema = {
    * ```
    */
   of<T>(kafkaDeserializationSchema: KafkaDeserializationSchema<T>): KafkaRecordDeserializationSchema<T> {
-    return new OfKafka(kafkaDeserializationSchema);
+    return new OfKafka(kafkaDeserializationSchema, 'KafkaRecordDeserializationSchema.of');
   },
 } as const;
