@@ -100,3 +100,85 @@ export { toJavaString } from './java/toJavaString.js';
 export { Watermark } from './runtime/elements.js';
 export { TaskFailure } from './runtime/failures.js';
 export { ManualClock, type Clock, type ScheduledTimer } from './time/ProcessingTimeService.js';
+
+// Checkpoint storage, state backends and savepoints (issue 5).
+export type { StateBackend } from './state/backends/StateBackend.js';
+export { HashMapStateBackend } from './state/backends/HashMapStateBackend.js';
+export { MemoryStateBackend } from './state/backends/MemoryStateBackend.js';
+export { FsStateBackend } from './state/backends/FsStateBackend.js';
+export { EmbeddedRocksDBStateBackend } from './state/backends/EmbeddedRocksDBStateBackend.js';
+export { RocksDBStateBackend } from './state/backends/RocksDBStateBackend.js';
+export { registerStateType } from './state/StateSerializer.js';
+export { FileSystem, UnsupportedFileSystemSchemeException, type CheckpointFileSystem } from './runtime/checkpoint/FileSystem.js';
+export { SavepointRestoreSettings, savepointRestoreSettingsFromArgs } from './runtime/checkpoint/SavepointRestoreSettings.js';
+export { CheckpointCorruptedException, findLatestCompletedCheckpoint, METADATA_FILE_NAME } from './runtime/checkpoint/CheckpointStorage.js';
+
+// Event time, watermarks, windows, joins, broadcast state, async I/O (issue 7).
+export { WatermarkStrategy, type TimestampAssignerSupplier } from './eventtime/WatermarkStrategy.js';
+export {
+  BoundedOutOfOrdernessWatermarks,
+  AscendingTimestampsWatermarks,
+  NoWatermarksGenerator,
+  WatermarksWithIdleness,
+  type WatermarkGenerator,
+  type WatermarkOutput,
+  type WatermarkGeneratorContext,
+  type WatermarkGeneratorSupplier,
+} from './eventtime/WatermarkGenerator.js';
+export { RecordTimestampAssigner, type TimestampAssigner } from './eventtime/TimestampAssigner.js';
+export type { WatermarkedReaderContext, WatermarkAwareReader } from './eventtime/WatermarkedSource.js';
+export { Window, TimeWindow, GlobalWindow, type MergeCallback } from './windowing/windows.js';
+export { WindowAssigner, MergingWindowAssigner, type WindowAssignerContext } from './windowing/WindowAssigner.js';
+export {
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  GlobalWindows,
+} from './windowing/assigners.js';
+export { Trigger, type TriggerContext, type OnMergeContext } from './windowing/Trigger.js';
+export { TriggerResult } from './windowing/TriggerResult.js';
+export {
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
+  NeverTrigger,
+} from './windowing/triggers.js';
+export { CountEvictor, TimeEvictor, TimestampedValue, type Evictor, type EvictorContext } from './windowing/evictors.js';
+export {
+  ProcessWindowFunction,
+  ProcessAllWindowFunction,
+  type WindowFunction,
+  type AllWindowFunction,
+  type ProcessWindowContext,
+  type ProcessWindowFunctionLike,
+  type ProcessAllWindowFunctionLike,
+} from './windowing/functions.js';
+export { WindowedStream, AllWindowedStream } from './api/WindowedStream.js';
+export {
+  JoinedStreams,
+  CoGroupedStreams,
+  JoinWithWindow,
+  CoGroupWithWindow,
+  type JoinFunction,
+  type FlatJoinFunction,
+  type CoGroupFunction,
+} from './api/JoinedStreams.js';
+export { IntervalJoin, IntervalJoined } from './api/IntervalJoin.js';
+export { ProcessJoinFunction, type ProcessJoinContext, type ProcessJoinFunctionLike } from './functions/ProcessJoinFunction.js';
+export { BroadcastStream, BroadcastConnectedStream } from './api/BroadcastStream.js';
+export {
+  BroadcastProcessFunction,
+  KeyedBroadcastProcessFunction,
+  type BroadcastReadOnlyContext,
+  type BroadcastContext,
+  type KeyedBroadcastReadOnlyContext,
+  type KeyedBroadcastContext,
+  type KeyedBroadcastOnTimerContext,
+  type BroadcastProcessFunctionLike,
+} from './functions/BroadcastProcessFunction.js';

@@ -88,6 +88,17 @@ export interface JobClient {
   getMetrics(): Record<string, unknown>;
   /** Id of the last completed checkpoint, or `undefined`. */
   getLatestCompletedCheckpointId(): number | undefined;
+  /**
+   * Like Flink `JobClient#triggerSavepoint(savepointDirectory)`: takes a savepoint into a new `savepoint-…`
+   * directory under `savepointDirectory` (or the state backend's default) and resolves with its path.
+   */
+  triggerSavepoint(savepointDirectory?: string | null): Promise<string>;
+  /**
+   * Like Flink `JobClient#stopWithSavepoint(advanceToEndOfEventTime, savepointDirectory)`: takes a savepoint and stops
+   * the job after it; with `advanceToEndOfEventTime` the job drains (sources end, all event-time timers fire).
+   * Resolves with the savepoint's path once the job has stopped.
+   */
+  stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string | null): Promise<string>;
 }
 
 /** Merges per-subtask accumulators by name. @internal */

@@ -71,7 +71,7 @@ export class KeyedStream<T, K> extends DataStream<T> {
 
   private aggregate(type: AggregationType, field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
     const reducer = aggregationReducer(type, field, first) as (a: T, b: T) => T;
-    return this.keyed('Keyed Aggregation', () => new StreamGroupedReduce(reducer, this.keySelector) as AbstractStreamOperator<unknown>);
+    return this.keyed('Keyed Aggregation', () => new StreamGroupedReduce(reducer, this.keySelector, false) as AbstractStreamOperator<unknown>);
   }
   /** Like Flink `sum(position | field)`. */
   sum(field: FieldExpression): SingleOutputStreamOperator<T> {

@@ -10,6 +10,9 @@ import { TextFileSource } from '../functions/source/TextFileSource.js';
 import { buildJobGraph, displayName, type JobGraph } from '../graph/JobGraph.js';
 import { SourceTransformation, type Transformation } from '../graph/Transformation.js';
 import { JobRunner } from '../runtime/JobRunner.js';
+import { FileSystem } from '../runtime/checkpoint/FileSystem.js';
+import { SavepointRestoreSettings } from '../runtime/checkpoint/SavepointRestoreSettings.js';
+import type { StateBackend } from '../state/backends/StateBackend.js';
 import { WALL_CLOCK, type Clock } from '../time/ProcessingTimeService.js';
 import { CheckpointConfig, CheckpointingMode } from './CheckpointConfig.js';
 import { DataStreamSource } from './DataStream.js';
@@ -65,7 +68,9 @@ export class StreamExecutionEnvironment {
   private clock: Clock = WALL_CLOCK;
   private batchSize = 1024;
   private channelCapacity = 8;
-  private stateBackend: unknown;
+  private stateBackend: StateBackend | undefined;
+  private savepointRestoreSettings = SavepointRestoreSettings.none();
+  private defaultSavepointDirectory: string | undefined;
   private lastClient: JobRunner | undefined;
 
   /** @internal Use {@link StreamExecutionEnvironment.getExecutionEnvironment}. */
@@ -129,13 +134,39 @@ export class StreamExecutionEnvironment {
   getCheckpointingMode(): CheckpointingMode {
     return this.checkpointConfig.getCheckpointingMode();
   }
-  /** Like Flink `setStateBackend(StateBackend)`. */
-  setStateBackend(backend: unknown): this {
+  /**
+   * Like Flink `setStateBackend(StateBackend)`: {@link HashMapStateBackend} (default), `MemoryStateBackend`,
+   * `FsStateBackend(path)`, `EmbeddedRocksDBStateBackend(incremental)` or `RocksDBStateBackend(path, incremental)`.
+   */
+  setStateBackend(backend: StateBackend): this {
+    if (!backend || typeof (backend as StateBackend).createKeyedStateBackend !== 'function') {
+      throw new TypeError('setStateBackend needs a state backend: new HashMapStateBackend(), new FsStateBackend(path), new RocksDBStateBackend(path, incremental), …');
+    }
     this.stateBackend = backend;
     return this;
   }
-  getStateBackend(): unknown {
+  getStateBackend(): StateBackend | undefined {
     return this.stateBackend;
+  }
+  /**
+   * Starts the next job from a savepoint or retained checkpoint, like `flink run -s <path> [-n]` (see
+   * {@link savepointRestoreSettingsFromArgs} for reading those flags from `process.argv`).
+   */
+  setSavepointRestoreSettings(settings: SavepointRestoreSettings): this {
+    this.savepointRestoreSettings = settings ?? SavepointRestoreSettings.none();
+    return this;
+  }
+  getSavepointRestoreSettings(): SavepointRestoreSettings {
+    return this.savepointRestoreSettings;
+  }
+  /** Like Flink `setDefaultSavepointDirectory(path)`: where savepoints go when no directory is given. */
+  setDefaultSavepointDirectory(savepointDirectory: string): this {
+    FileSystem.resolve(savepointDirectory);
+    this.defaultSavepointDirectory = savepointDirectory;
+    return this;
+  }
+  getDefaultSavepointDirectory(): string | undefined {
+    return this.defaultSavepointDirectory;
   }
   /** Like Flink `setRestartStrategy(RestartStrategies.xxx())`. */
   setRestartStrategy(strategy: RestartStrategyConfiguration): this {
@@ -296,8 +327,22 @@ export class StreamExecutionEnvironment {
    */
   executeAsync(jobName: string = DEFAULT_JOB_NAME): JobClient {
     if (jobName === null || jobName === undefined) throw new TypeError('Streaming Job name should not be null.');
+    // Checkpoint storage: a legacy backend's path wins over the CheckpointConfig's, as in Flink's CheckpointStorageLoader.
+    const backend = this.stateBackend;
+    let storage = backend?.isLegacyCheckpointStorage() ? backend.getCheckpointStorageLocation() : undefined;
+    if (backend?.isLegacyCheckpointStorage() && this.checkpointConfig.getCheckpointStorage() !== undefined) {
+      console.warn(`Checkpoint storage passed via the CheckpointConfig is ignored because the legacy state backend '${String(backend)}' is used.`);
+    }
+    if (!backend?.isLegacyCheckpointStorage()) storage = this.checkpointConfig.getCheckpointStorage();
+    const savepointDirectory = this.defaultSavepointDirectory ?? backend?.getSavepointLocation();
+    // An unsupported scheme fails here, at submission, not at the first checkpoint.
+    for (const location of [storage, savepointDirectory, this.savepointRestoreSettings.getRestorePath()]) if (location !== undefined) FileSystem.resolve(location);
     const graph = this.getJobGraph(jobName, true);
     const runner = new JobRunner(graph, {
+      stateBackend: backend,
+      checkpointStorage: storage,
+      savepointDirectory,
+      savepointRestore: this.savepointRestoreSettings,
       executionConfig: this.config,
       checkpointConfig: this.checkpointConfig,
       restartStrategy: this.restartStrategy,

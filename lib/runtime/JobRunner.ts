@@ -10,9 +10,14 @@ import { MetricRegistry } from '../metrics/MetricGroup.js';
 import type { Clock } from '../time/ProcessingTimeService.js';
 import { Channel } from './Channel.js';
 import { CheckpointCoordinator, type CompletedCheckpoint } from './checkpoint/CheckpointCoordinator.js';
+import { FsCheckpointStorage, loadCompletedCheckpoint, writeSavepoint } from './checkpoint/CheckpointStorage.js';
+import { FileSystem } from './checkpoint/FileSystem.js';
+import type { SavepointRestoreSettings } from './checkpoint/SavepointRestoreSettings.js';
+import type { HeapKeyedStateBackend } from '../state/HeapKeyedStateBackend.js';
+import type { StateBackend } from '../state/backends/StateBackend.js';
 import { messageOf, TaskFailure } from './failures.js';
 import { RecordWriter } from './RecordWriter.js';
-import { StreamTask, type TaskEnvironment } from './StreamTask.js';
+import { StreamTask, type RestoreInfo, type TaskEnvironment } from './StreamTask.js';
 
 /** Runtime settings of a job. @internal */
 export interface JobRunnerConfig {
@@ -28,6 +33,14 @@ export interface JobRunnerConfig {
   initialCheckpoint?: CompletedCheckpoint;
   /** Persists completed checkpoints (checkpoint storage). */
   persistCheckpoint?: (checkpoint: CompletedCheckpoint) => Promise<void>;
+  /** The job's state backend (heap when absent). */
+  stateBackend?: StateBackend;
+  /** Durable checkpoint storage location (path or URI), already validated; in memory when absent. */
+  checkpointStorage?: string;
+  /** Default savepoint directory. */
+  savepointDirectory?: string;
+  /** Savepoint or retained checkpoint to start from. */
+  savepointRestore?: SavepointRestoreSettings;
   /** Called for logging (restarts, warnings). */
   log?: (level: 'info' | 'warn', message: string) => void;
 }
@@ -47,8 +60,12 @@ export class JobRunner implements JobClient {
   private readonly taskFailures$ = new Subject<Error>();
   private readonly result: Promise<JobExecutionResult>;
   private readonly metrics = new MetricRegistry();
-  private readonly coordinator: CheckpointCoordinator | undefined;
+  private readonly coordinator: CheckpointCoordinator;
   private cancelRequested = false;
+  private stopRequested = false;
+  private readonly storage: FsCheckpointStorage | undefined;
+  /** Keyed backends of the running attempt that hold resources (on-disk stores). */
+  private keyedBackends: HeapKeyedStateBackend[] = [];
   private accumulators: Map<string, unknown> = new Map();
 
   constructor(
@@ -57,14 +74,30 @@ export class JobRunner implements JobClient {
   ) {
     const cc = config.checkpointConfig;
     config.executionConfig.checkpointingEnabled = cc.isCheckpointingEnabled();
-    if (cc.isCheckpointingEnabled() || config.initialCheckpoint) {
-      this.coordinator = new CheckpointCoordinator(
-        cc,
-        config.clock,
-        { tasks: () => this.tasks, failJob: (e) => this.taskFailures$.next(e), persist: config.persistCheckpoint },
-        config.initialCheckpoint,
-      );
+    if (config.checkpointStorage) {
+      const warn = (m: string) => this.log('warn', m);
+      this.storage = new FsCheckpointStorage(FileSystem.resolve(config.checkpointStorage), this.jobId, () => cc.getNumRetainedCheckpoints(), () => cc.getExternalizedCheckpointCleanup(), warn);
     }
+    const storage = this.storage;
+    // A coordinator even without periodic checkpoints: savepoints and restores need it (as in Flink).
+    this.coordinator = new CheckpointCoordinator(
+      cc,
+      config.clock,
+      {
+        tasks: () => this.tasks,
+        failJob: (e) => this.taskFailures$.next(e),
+        persist:
+          config.persistCheckpoint ??
+          (storage &&
+            (async (cp) => {
+              cp.external = await storage.persist(cp);
+              // The state is on disk now; a restart reads it back from there.
+              cp.operators = new Map();
+            })),
+        writeSavepoint: (cp, dir) => writeSavepoint(cp, dir, this.jobId),
+      },
+      config.initialCheckpoint,
+    );
     this.result = this.runJob();
     // The job's result is observed through getJobExecutionResult(); never an unhandled rejection.
     this.result.catch(() => undefined);
@@ -93,12 +126,51 @@ export class JobRunner implements JobClient {
     return this.metrics.snapshot();
   }
   getLatestCompletedCheckpointId(): number | undefined {
-    return this.coordinator?.getLatest()?.checkpointId;
+    return this.coordinator.getLatest()?.checkpointId;
   }
-  /** Triggers a checkpoint now (tests and savepoints). @internal */
+  /** The directory of the latest durably written checkpoint, if any. */
+  getLatestCompletedCheckpointPath(): string | undefined {
+    return this.coordinator.getLatest()?.external;
+  }
+  /** Triggers a checkpoint now (tests). @internal */
   triggerCheckpoint(): Promise<number | undefined> {
-    if (!this.coordinator) throw new Error('Checkpointing is not enabled for this job.');
     return this.coordinator.triggerCheckpoint();
+  }
+
+  private savepointTarget(dir: string | null | undefined): string {
+    const target = dir ?? this.config.savepointDirectory;
+    if (!target) {
+      throw new Error(
+        "No savepoint directory configured. You can either specify a directory when triggering this savepoint or configure a default (the state backend's savepoint path).",
+      );
+    }
+    FileSystem.resolve(target);
+    return target;
+  }
+
+  /** Like Flink `JobClient#triggerSavepoint(savepointDirectory)`: resolves with the savepoint's path. */
+  async triggerSavepoint(savepointDirectory?: string | null): Promise<string> {
+    if (this.status !== JobStatus.RUNNING) throw new Error(`Cannot trigger a savepoint: job ${this.jobId} is ${this.status}.`);
+    return this.coordinator.triggerSavepoint(this.savepointTarget(savepointDirectory));
+  }
+
+  /**
+   * Like Flink `JobClient#stopWithSavepoint(advanceToEndOfEventTime, savepointDirectory)`: takes a savepoint and
+   * stops the job right after it (the sources emit nothing after the savepoint barrier). With
+   * `advanceToEndOfEventTime` the sources end their input, so the job drains (all event-time timers fire) and
+   * finishes; without, the job is stopped. Resolves with the savepoint's path once the job has stopped.
+   */
+  async stopWithSavepoint(advanceToEndOfEventTime: boolean, savepointDirectory?: string | null): Promise<string> {
+    if (this.status !== JobStatus.RUNNING) throw new Error(`Cannot stop with a savepoint: job ${this.jobId} is ${this.status}.`);
+    const target = this.savepointTarget(savepointDirectory);
+    this.coordinator.pausePeriodic();
+    const path = await this.coordinator.triggerSavepoint(target, advanceToEndOfEventTime ? 'drain' : 'suspend');
+    if (!advanceToEndOfEventTime) {
+      this.stopRequested = true;
+      this.cancel$.next();
+    }
+    await this.result.catch(() => undefined);
+    return path;
   }
   /** The running tasks (tests). @internal */
   getTasks(): StreamTask[] {
@@ -121,6 +193,15 @@ export class JobRunner implements JobClient {
     await Promise.resolve();
     const start = Date.now();
     const backoff = new RestartBackoff(this.restartStrategy(), () => this.config.clock.now());
+    const restore = this.config.savepointRestore;
+    if (restore?.restoreSavepoint()) {
+      try {
+        await this.restoreFromSavepoint(restore);
+      } catch (e) {
+        this.status = JobStatus.FAILED;
+        throw new JobExecutionException(this.jobId, this.graph.jobName, (e as Error).message, {}, e);
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       if (this.cancelRequested) break;
       this.status = JobStatus.RUNNING;
@@ -130,14 +211,16 @@ export class JobRunner implements JobClient {
       } catch (e) {
         failure = e as Error;
       }
-      if (this.cancelRequested) break;
-      if (!failure) {
+      if (this.stopRequested || (!failure && !this.cancelRequested)) {
         this.status = JobStatus.FINISHED;
+        await this.terminated('FINISHED');
         return new JobExecutionResult(this.jobId, this.graph.jobName, Date.now() - start, this.accumulators);
       }
+      if (this.cancelRequested || !failure) break;
       const delay = backoff.onFailure();
       if (delay === undefined) {
         this.status = JobStatus.FAILED;
+        await this.terminated('FAILED');
         throw this.jobFailure(failure, `Recovery is suppressed by ${backoff.describe()}`);
       }
       this.status = JobStatus.RESTARTING;
@@ -145,6 +228,7 @@ export class JobRunner implements JobClient {
       await this.sleep(delay);
     }
     this.status = JobStatus.CANCELED;
+    await this.terminated('CANCELED');
     throw new JobExecutionException(this.jobId, this.graph.jobName, `Job '${this.graph.jobName}' (${this.jobId}) was cancelled.`);
   }
 
@@ -173,8 +257,44 @@ export class JobRunner implements JobClient {
   }
 
   /** Deploys and runs one execution attempt; rejects with the first task failure. */
+  /** Cleans up checkpoint storage for a terminal state, after checkpoints still being written. */
+  private async terminated(status: 'FINISHED' | 'FAILED' | 'CANCELED'): Promise<void> {
+    await this.coordinator.whenIdle();
+    await this.storage?.onJobTerminated(status);
+  }
+
+  /** Loads a savepoint or retained checkpoint and checks that its state maps to this program's operators. */
+  private async restoreFromSavepoint(settings: SavepointRestoreSettings): Promise<void> {
+    const path = settings.getRestorePath()!;
+    const cp = await loadCompletedCheckpoint(path, (m) => this.log('warn', m));
+    const known = new Set(this.graph.nodes.map((n) => n.operatorId));
+    for (const [opId, subtasks] of cp.operators) {
+      if (known.has(opId) || subtasks.every((s) => !s || (!s.keyedState && !s.operatorState && !s.timers))) continue;
+      if (settings.allowNonRestoredState()) {
+        this.log('info', `Skipping savepoint state for operator ${opId}.`);
+        cp.operators.delete(opId);
+        continue;
+      }
+      // Flink's message (Checkpoints.loadAndValidateCheckpoint).
+      throw new Error(
+        `Failed to rollback to checkpoint/savepoint ${path}. Cannot map checkpoint/savepoint state for operator ${opId} to the new program, because the operator is not available in the new program. If you want to allow to skip this, you can set the --allowNonRestoredState option on the CLI.`,
+      );
+    }
+    this.coordinator.setRestored(cp);
+  }
+
+  /** The state a new attempt starts from: in memory, or read back from durable checkpoint storage. */
+  private async restoreInfo(): Promise<RestoreInfo | undefined> {
+    const latest = this.coordinator.getLatest();
+    if (!latest) return undefined;
+    if (latest.operators.size > 0 || !latest.external) return { checkpointId: latest.checkpointId, operators: latest.operators };
+    const cp = await loadCompletedCheckpoint(latest.external, (m) => this.log('warn', m));
+    return { checkpointId: cp.checkpointId, operators: cp.operators };
+  }
+
   private async runAttempt(attempt: number): Promise<void> {
-    const tasks = this.deploy(attempt);
+    const restore = await this.restoreInfo();
+    const tasks = this.deploy(attempt, restore);
     this.tasks = tasks;
     const runs: Promise<void>[] = [];
     const task$ = (t: StreamTask) =>
@@ -188,7 +308,7 @@ export class JobRunner implements JobClient {
         // Unsubscribing (another task failed, or the job is cancelled) cancels the task.
         return () => t.cancel();
       });
-    this.coordinator?.start();
+    this.coordinator.start();
     try {
       await new Promise<void>((resolve, reject) => {
         // The attempt completes when every task has; a failure reported outside a task's main loop (timers,
@@ -199,14 +319,17 @@ export class JobRunner implements JobClient {
         if (tasks.length === 0) resolve();
       });
     } finally {
-      this.coordinator?.stop();
+      this.coordinator.stop();
       for (const t of tasks) t.cancel();
       await Promise.all(runs);
       this.accumulators = mergeAccumulators(tasks.map((t) => t.accumulators));
+      const backends = this.keyedBackends;
+      this.keyedBackends = [];
+      await Promise.all(backends.map((b) => (b as { dispose?(): Promise<void> }).dispose?.()));
     }
   }
 
-  private deploy(attempt: number): StreamTask[] {
+  private deploy(attempt: number, restore: RestoreInfo | undefined): StreamTask[] {
     const { batchSize, channelCapacity } = this.config;
     const inputsOf = new Map<JobVertex, { channel: Channel; input: number }[][]>();
     const vertexOfHead = new Map(this.graph.vertices.map((v) => [v.head, v]));
@@ -229,7 +352,7 @@ export class JobRunner implements JobClient {
       }
       writersOf.set(v, perSubtask);
     }
-    const restore = this.coordinator?.restoreInfo();
+    const backend = this.config.stateBackend;
     const env: TaskEnvironment = {
       jobId: this.jobId,
       jobName: this.graph.jobName,
@@ -243,6 +366,13 @@ export class JobRunner implements JobClient {
       acknowledgeCheckpoint: (task, id, state) => this.coordinator?.acknowledge(task, id, state),
       declineCheckpoint: (task, id, reason) => this.coordinator?.decline(task, id, reason),
       failTask: (_task, error) => this.taskFailures$.next(error as Error),
+      createKeyedStateBackend: backend
+        ? (p) => {
+            const b = backend.createKeyedStateBackend(p);
+            this.keyedBackends.push(b);
+            return b;
+          }
+        : undefined,
     };
     const tasks: StreamTask[] = [];
     for (const v of this.graph.vertices) {

@@ -9,6 +9,7 @@ import type { MetricRegistry } from '../metrics/MetricGroup.js';
 import { HeapKeyedStateBackend, type KeyedStateSnapshot } from '../state/HeapKeyedStateBackend.js';
 import { KeyGroupRangeAssignment } from '../state/KeyGroupRangeAssignment.js';
 import { OperatorStateBackend, type OperatorStateSnapshot } from '../state/OperatorStateBackend.js';
+import type { KeyedBackendParameters } from '../state/backends/StateBackend.js';
 import { ProcessingTimeService, type Clock } from '../time/ProcessingTimeService.js';
 import type { Channel } from './Channel.js';
 import { CheckpointBarrier, ElementKind, MAX_WATERMARK, NO_TIMESTAMP, type RecordBatch, type StreamElement } from './elements.js';
@@ -44,6 +45,8 @@ export interface TaskEnvironment {
   /** Called when a task fails outside its main loop (a timer, an asynchronous callback). */
   failTask(task: StreamTask, error: unknown): void;
   checkpointingMode: 'EXACTLY_ONCE' | 'AT_LEAST_ONCE';
+  /** Creates the keyed state backend of an operator subtask (the job's state backend); heap when absent. */
+  createKeyedStateBackend?(parameters: KeyedBackendParameters): HeapKeyedStateBackend;
 }
 
 /** @internal */
@@ -185,7 +188,16 @@ export class StreamTask {
     if (node.keySelector1) {
       const range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(node.maxParallelism, parallelism, this.subtaskIndex);
       const snaps = restored?.map((s) => s?.keyedState).filter((s): s is KeyedStateSnapshot => !!s);
-      keyed = new HeapKeyedStateBackend(node.maxParallelism, range, snaps);
+      keyed =
+        this.env.createKeyedStateBackend?.({
+          jobId: this.env.jobId,
+          operatorId: node.operatorId,
+          subtaskIndex: this.subtaskIndex,
+          maxParallelism: node.maxParallelism,
+          keyGroupRange: range,
+          restored: snaps,
+          checkpointingEnabled: this.env.executionConfig.checkpointingEnabled,
+        }) ?? new HeapKeyedStateBackend(node.maxParallelism, range, snaps);
       this.keyedBackends.set(op, keyed);
     }
     let opState: OperatorStateSnapshot | undefined;
@@ -665,10 +677,27 @@ export class StreamTask {
     }
   }
 
-  /** Source tasks: inject a barrier now (between records: this runs as its own turn). */
-  triggerCheckpoint(checkpointId: number, timestamp: number): Promise<void> {
+  /**
+   * Source tasks: inject a barrier now (between records: this runs as its own turn). With `stop` (stop with
+   * savepoint), the source emits nothing after the barrier: `'drain'` ends its input (the job then finishes, flushing
+   * event time to the end), `'suspend'` cancels the source task.
+   */
+  async triggerCheckpoint(checkpointId: number, timestamp: number, stop?: 'drain' | 'suspend'): Promise<void> {
     this.lastCompletedBarrier = checkpointId;
-    return this.performCheckpoint(new CheckpointBarrier(checkpointId, timestamp));
+    await this.performCheckpoint(new CheckpointBarrier(checkpointId, timestamp));
+    if (!stop) return;
+    const head = this.operators[0];
+    if (stop === 'suspend') this.cancel();
+    else if (head instanceof StreamSource) {
+      try {
+        head.userFunction.cancel();
+      } catch (e) {
+        this.fail(tagFailure(e, head.name));
+      }
+    } else if (head instanceof SourceReaderOperator) {
+      // The reader loop ends at its next poll.
+      head.reader.pollNext = () => InputStatus.END_OF_INPUT;
+    }
   }
 
   async notifyCheckpointComplete(checkpointId: number): Promise<void> {

@@ -17,11 +17,36 @@ import type {
   ValueStateDescriptor,
 } from './StateDescriptor.js';
 import type { KeyedStateStore } from './stores.js';
+import { KV_TOMBSTONE, restoreKvIntoHeap } from './kvFormat.js';
 
-/** Keyed state of one subtask in a snapshot: per state name, `[keyGroup, key, value]` entries. @internal */
-export interface KeyedStateSnapshot {
+/** Keyed state of one heap subtask in a snapshot: per state name, `[keyGroup, key, value]` entries. @internal */
+export interface HeapKeyedStateSnapshot {
+  format?: 'heap';
   states: Record<string, { kind: StateKind; entries: [number, unknown, unknown][] }>;
 }
+
+/**
+ * A run of serialized key/value records of an embedded (on-disk) keyed backend: a full copy, or the changes since
+ * the previous checkpoint (incremental). Shared by every later checkpoint that builds on it. @internal
+ */
+export interface KvChunk {
+  /** Unique name, also the file name in shared checkpoint storage. */
+  readonly id: string;
+  /** The records while in memory (dropped once written to durable storage). */
+  data?: Buffer;
+  /** Where the records were written: path relative to the job's checkpoint directory, size and checksum. */
+  file?: { path: string; size: number; sha256: string };
+}
+
+/** Keyed state of one embedded-backend subtask: state names and kinds by id, and the chunks to replay in order. @internal */
+export interface KvKeyedStateSnapshot {
+  format: 'kv';
+  states: Record<string, { id: number; kind: StateKind }>;
+  chunks: KvChunk[];
+}
+
+/** Keyed state of one subtask in a snapshot. @internal */
+export type KeyedStateSnapshot = HeapKeyedStateSnapshot | KvKeyedStateSnapshot;
 
 /**
  * Map identity of a key: primitives as they are, composite keys (tuples, arrays, objects) by value.
@@ -31,8 +56,17 @@ export function normalizeKey(key: unknown): unknown {
   return key !== null && typeof key === 'object' ? '\u0000' + canonicalKey(key) : key;
 }
 
+/** One named keyed state as the state objects see it: the current key's value. @internal */
+export interface KeyedStateTable {
+  readonly kind: StateKind;
+  get(): unknown;
+  /** Stores the current key's value; state objects call it again after mutating a value in place. */
+  set(v: unknown): void;
+  delete(): void;
+}
+
 /** One named keyed state: normalized key → value, and normalized key → original key for composite keys. */
-class StateTable {
+class StateTable implements KeyedStateTable {
   readonly values = new Map<unknown, unknown>();
   readonly originals = new Map<unknown, unknown>();
   constructor(
@@ -66,6 +100,8 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   currentKey: unknown = undefined;
   currentNormKey: unknown = undefined;
   private readonly tables = new Map<string, StateTable>();
+  /** Tables of every registered state (heap tables here; on-disk ones in subclasses). */
+  protected readonly stateTables = new Map<string, KeyedStateTable>();
   private readonly stateObjects = new Map<string, unknown>();
 
   constructor(
@@ -121,15 +157,19 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
         get: () => (t.get() as T[] | undefined) ?? [],
         add: (v: T) => {
           const l = t.get() as T[] | undefined;
-          if (l) l.push(checked(v));
-          else t.set([checked(v)]);
+          if (l) {
+            l.push(checked(v));
+            t.set(l);
+          } else t.set([checked(v)]);
         },
         addAll: (vs: Iterable<T>) => {
           const add = [...vs].map(checked);
           if (add.length === 0) return;
           const l = t.get() as T[] | undefined;
-          if (l) l.push(...add);
-          else t.set(add);
+          if (l) {
+            l.push(...add);
+            t.set(l);
+          } else t.set(add);
         },
         update: (vs: Iterable<T>) => {
           const l = [...vs].map(checked);
@@ -155,16 +195,22 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
       };
       const s: MapState<K, V> = {
         get: (k) => map()?.get(normalizeKey(k))?.[1] ?? null,
-        put: (k, v) => void ensure().set(normalizeKey(k), [k, v]),
+        put: (k, v) => {
+          const m = ensure();
+          m.set(normalizeKey(k), [k, v]);
+          t.set(m);
+        },
         putAll: (m) => {
           const target = ensure();
           for (const [k, v] of m) target.set(normalizeKey(k), [k, v]);
+          t.set(target);
         },
         remove: (k) => {
           const m = map();
           if (m) {
             m.delete(normalizeKey(k));
             if (m.size === 0) t.delete();
+            else t.set(m);
           }
         },
         contains: (k) => map()?.has(normalizeKey(k)) ?? false,
@@ -206,16 +252,23 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     }));
   }
 
-  private stateFor<S>(d: StateDescriptor<unknown, unknown>, make: (t: StateTable) => S): S {
+  /** The table of a state, created on first use (subclasses keep state elsewhere). */
+  protected tableFor(name: string, kind: StateKind): KeyedStateTable {
+    let t = this.tables.get(name);
+    if (!t) this.tables.set(name, (t = new StateTable(kind, this)));
+    return t;
+  }
+
+  private stateFor<S>(d: StateDescriptor<unknown, unknown>, make: (t: KeyedStateTable) => S): S {
     const existing = this.stateObjects.get(d.name);
-    const table = this.tables.get(d.name);
+    const table = this.stateTables.get(d.name);
     if (existing && table) {
       if (table.kind !== d.kind) throw new Error(`State '${d.name}' was registered as ${table.kind} state and cannot be accessed as ${d.kind} state.`);
       return existing as S;
     }
-    const t = table ?? new StateTable(d.kind, this);
+    const t = table ?? this.tableFor(d.name, d.kind);
     if (t.kind !== d.kind) throw new Error(`State '${d.name}' was restored as ${t.kind} state and cannot be accessed as ${d.kind} state.`);
-    this.tables.set(d.name, t);
+    this.stateTables.set(d.name, t);
     const s = make(t);
     this.stateObjects.set(d.name, s);
     return s;
@@ -223,7 +276,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
 
   /** A deep copy of all state, taken synchronously, with each entry's key group. */
   snapshot(): KeyedStateSnapshot {
-    const states: KeyedStateSnapshot['states'] = {};
+    const states: HeapKeyedStateSnapshot['states'] = {};
     for (const [name, t] of this.tables) {
       const entries: [number, unknown, unknown][] = [];
       for (const [nk, v] of t.values) {
@@ -238,6 +291,21 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   /** Loads the entries of this backend's key-group range from any number of old subtasks' snapshots. */
   private restore(snapshots: KeyedStateSnapshot[]): void {
     for (const snap of snapshots) {
+      if (snap.format === 'kv') {
+        restoreKvIntoHeap(snap, this.keyGroupRange, (name, kind, key, value) => {
+          let t = this.tables.get(name);
+          if (!t) this.tables.set(name, (t = new StateTable(kind, this)));
+          const nk = normalizeKey(key);
+          if (value === KV_TOMBSTONE) {
+            t.values.delete(nk);
+            t.originals.delete(nk);
+          } else {
+            t.values.set(nk, value);
+            if (nk !== key) t.originals.set(nk, key);
+          }
+        });
+        continue;
+      }
       for (const [name, { kind, entries }] of Object.entries(snap.states)) {
         let t = this.tables.get(name);
         if (!t) this.tables.set(name, (t = new StateTable(kind, this)));

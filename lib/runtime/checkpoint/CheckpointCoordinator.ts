@@ -7,8 +7,19 @@ import type { RestoreInfo, StreamTask, TaskStateSnapshot } from '../StreamTask.j
 export interface CompletedCheckpoint {
   checkpointId: number;
   timestamp: number;
-  /** operator id → state per subtask index. */
+  /** operator id → state per subtask index (emptied once written to durable storage: see `external`). */
   operators: Map<string, (OperatorSubtaskState | undefined)[]>;
+  /** Where the checkpoint was durably written (its directory), if it was. */
+  external?: string;
+}
+
+/** A savepoint requested with a checkpoint. @internal */
+interface SavepointRequest {
+  dir: string;
+  /** Stop with savepoint: how the sources stop right after the barrier. */
+  stop?: 'drain' | 'suspend';
+  resolve(path: string): void;
+  reject(error: Error): void;
 }
 
 interface PendingCheckpoint {
@@ -17,6 +28,7 @@ interface PendingCheckpoint {
   acks: Map<StreamTask, TaskStateSnapshot>;
   expected: Set<StreamTask>;
   timeout: ScheduledTimer;
+  savepoint?: SavepointRequest;
 }
 
 /** What the coordinator needs from the job. @internal */
@@ -25,6 +37,8 @@ export interface CoordinatorHooks {
   failJob(error: Error): void;
   /** Persists a completed checkpoint before it is announced (checkpoint storage). */
   persist?(checkpoint: CompletedCheckpoint): Promise<void>;
+  /** Writes a savepoint; resolves with its path. */
+  writeSavepoint?(checkpoint: CompletedCheckpoint, dir: string): Promise<string>;
 }
 
 /**
@@ -41,6 +55,8 @@ export class CheckpointCoordinator {
   private periodic: ScheduledTimer | undefined;
   private consecutiveFailures = 0;
   private stopped = false;
+  /** Completions still writing to storage (they count against max concurrent checkpoints, like Flink's pending ones). */
+  private readonly finalizing = new Set<Promise<void>>();
 
   constructor(
     private readonly config: CheckpointConfig,
@@ -56,6 +72,12 @@ export class CheckpointCoordinator {
     return this.latest;
   }
 
+  /** Replaces the checkpoint to restore from (a savepoint or retained checkpoint loaded at start). */
+  setRestored(checkpoint: CompletedCheckpoint): void {
+    this.latest = checkpoint;
+    this.nextId = Math.max(this.nextId, checkpoint.checkpointId + 1);
+  }
+
   /** Starts periodic triggering for a (new) execution attempt. */
   start(): void {
     this.stopped = false;
@@ -69,24 +91,48 @@ export class CheckpointCoordinator {
     this.periodic = { cancel: () => sub.unsubscribe() };
   }
 
+  /** Stops periodic triggering only (stop with savepoint: no checkpoint after the savepoint). */
+  pausePeriodic(): void {
+    this.periodic?.cancel();
+    this.periodic = undefined;
+  }
+
   /** Stops triggering and aborts pending checkpoints (job end, failure or cancel). */
   stop(): void {
     this.stopped = true;
     this.periodic?.cancel();
     this.periodic = undefined;
-    for (const p of this.pending.values()) p.timeout.cancel();
+    for (const p of this.pending.values()) {
+      p.timeout.cancel();
+      p.savepoint?.reject(new Error(`Savepoint (checkpoint ${p.id}) was aborted: the job stopped or failed before it completed.`));
+    }
     this.pending.clear();
   }
 
   private tick(): void {
     if (this.stopped) return;
-    if (this.pending.size >= this.config.getMaxConcurrentCheckpoints()) return;
+    if (this.pending.size + this.finalizing.size >= this.config.getMaxConcurrentCheckpoints()) return;
     if (this.clock.now() - this.lastCompletionTime < this.config.getMinPauseBetweenCheckpoints()) return;
     void this.triggerCheckpoint();
   }
 
-  /** Triggers a checkpoint now; resolves with its id once completed, or rejects when it is declined. */
-  async triggerCheckpoint(): Promise<number | undefined> {
+  /**
+   * Triggers a savepoint: a checkpoint written, self-contained, into a `savepoint-…` directory under `dir`.
+   * Resolves with that directory once every task acknowledged and the files are written.
+   */
+  triggerSavepoint(dir: string, stop?: 'drain' | 'suspend'): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const tasks = this.hooks.tasks();
+      if (tasks.length === 0 || tasks.some((t) => t.inputFinished || t.isCancelled())) {
+        reject(new Error('Cannot take a savepoint: the job is not running or some of its tasks already finished.'));
+        return;
+      }
+      void this.triggerCheckpoint({ dir, stop, resolve, reject });
+    });
+  }
+
+  /** Triggers a checkpoint now; resolves with its id once triggered at the sources. */
+  async triggerCheckpoint(savepoint?: SavepointRequest): Promise<number | undefined> {
     const tasks = this.hooks.tasks();
     // Like Flink 1.14 by default: no checkpoints once part of the job has finished.
     if (tasks.length === 0 || tasks.some((t) => t.inputFinished || t.isCancelled())) return undefined;
@@ -98,10 +144,11 @@ export class CheckpointCoordinator {
       acks: new Map(),
       expected: new Set(tasks),
       timeout: this.schedule(this.config.getCheckpointTimeout(), () => this.abort(id, new Error(`Checkpoint ${id} expired before completing.`))),
+      savepoint,
     };
     this.pending.set(id, pending);
     const sources = tasks.filter((t) => t.vertex.inputs.length === 0);
-    await Promise.all(sources.map((t) => t.triggerCheckpoint(id, timestamp).catch(() => undefined)));
+    await Promise.all(sources.map((t) => t.triggerCheckpoint(id, timestamp, savepoint?.stop).catch(() => undefined)));
     return id;
   }
 
@@ -114,7 +161,15 @@ export class CheckpointCoordinator {
     const p = this.pending.get(checkpointId);
     if (!p || !p.expected.has(task)) return;
     p.acks.set(task, state);
-    if (p.acks.size === p.expected.size) void this.complete(p);
+    if (p.acks.size === p.expected.size) {
+      const done = this.complete(p).finally(() => this.finalizing.delete(done));
+      this.finalizing.add(done);
+    }
+  }
+
+  /** Resolves once no completed checkpoint is still being written (before the job's checkpoints are cleaned up). */
+  async whenIdle(): Promise<void> {
+    while (this.finalizing.size > 0) await Promise.all([...this.finalizing]);
   }
 
   decline(task: StreamTask, checkpointId: number, reason: unknown): void {
@@ -126,8 +181,9 @@ export class CheckpointCoordinator {
     if (!p) return;
     p.timeout.cancel();
     this.pending.delete(checkpointId);
+    p.savepoint?.reject(reason);
     for (const t of p.expected) void t.notifyCheckpointAborted(checkpointId);
-    if (this.stopped) return;
+    if (this.stopped || p.savepoint) return;
     this.consecutiveFailures++;
     if (this.consecutiveFailures > this.config.getTolerableCheckpointFailureNumber()) {
       this.hooks.failJob(new Error(`Exceeded checkpoint tolerable failure threshold. ${reason.message}`, { cause: reason }));
@@ -146,6 +202,21 @@ export class CheckpointCoordinator {
       }
     }
     const completed: CompletedCheckpoint = { checkpointId: p.id, timestamp: p.timestamp, operators };
+    if (p.savepoint) {
+      // A savepoint is not a recovery point of this job (Flink: it is not subsumed by, nor subsumes, checkpoints).
+      let path: string;
+      try {
+        if (!this.hooks.writeSavepoint) throw new Error('savepoints are not supported by this job.');
+        path = await this.hooks.writeSavepoint(completed, p.savepoint.dir);
+      } catch (e) {
+        p.savepoint.reject(new Error(`Savepoint (checkpoint ${p.id}) could not be written: ${(e as Error).message}`, { cause: e }));
+        for (const t of p.expected) void t.notifyCheckpointAborted(p.id);
+        return;
+      }
+      await Promise.all([...p.expected].map((t) => t.notifyCheckpointComplete(p.id)));
+      p.savepoint.resolve(path);
+      return;
+    }
     try {
       await this.hooks.persist?.(completed);
     } catch (e) {
@@ -158,7 +229,7 @@ export class CheckpointCoordinator {
     this.consecutiveFailures = 0;
     // Older pending checkpoints are subsumed.
     for (const [id, older] of this.pending) {
-      if (id < p.id) {
+      if (id < p.id && !older.savepoint) {
         older.timeout.cancel();
         this.pending.delete(id);
       }

@@ -4,6 +4,7 @@ import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
 import type { OneInputStreamOperator, OperatorContext } from './AbstractStreamOperator.js';
 import type { Output } from '../Output.js';
 import { specialize } from '../../util/specialize.js';
+import { deepClone } from '../../util/clone.js';
 
 /**
  * `KeyedStream#reduce` and the keyed aggregations, like Flink `StreamGroupedReduceOperator`: a rolling reduce per
@@ -14,7 +15,16 @@ export class StreamGroupedReduce<K, IN> extends AbstractUdfStreamOperator<IN, Re
   private readonly reduce = fnOf<(a: IN, b: IN) => IN>(this.userFunction as never, 'reduce', 'ReduceFunction');
   private readonly getKey: (v: IN) => K;
   private values!: ValueState<IN>;
-  constructor(fn: ReduceFunction<IN>, keySelector: KeySelector<IN, K>) {
+  /**
+   * @param copyAccumulator - give the user's reduce a copy of the current aggregate, so that a function that
+   * mutates and returns `value1` (a common Flink idiom) does not change records already emitted (Flink copies
+   * records between operators). The built-in aggregations never mutate and skip the copy.
+   */
+  constructor(
+    fn: ReduceFunction<IN>,
+    keySelector: KeySelector<IN, K>,
+    private readonly copyAccumulator = true,
+  ) {
     super(fn);
     this.getKey = fnOf<(v: IN) => K>(keySelector as never, 'getKey', 'KeySelector');
   }
@@ -35,7 +45,7 @@ export class StreamGroupedReduce<K, IN> extends AbstractUdfStreamOperator<IN, Re
       this.getKey,
       backend,
       values,
-      this.reduce,
+      this.copyAccumulator ? (a: IN, c: IN) => this.reduce(deepClone(a), c) : this.reduce,
       output,
     );
   }

@@ -1,0 +1,84 @@
+import type { KeyGroupRange } from './KeyGroupRangeAssignment.js';
+import type { KvKeyedStateSnapshot } from './HeapKeyedStateBackend.js';
+import type { StateKind } from './StateDescriptor.js';
+import { deserializeState } from './StateSerializer.js';
+
+/**
+ * The record format of embedded-backend checkpoints. A key is `[key group: u16][state id: u16][serialized key]`
+ * (key group first, so one key-group range is one contiguous key range, as in Flink's RocksDB backend); a record is
+ * `[u32 key length][key][u32 value length | 0xFFFFFFFF for a deletion][value]`.
+ * @internal
+ */
+export const KV_TOMBSTONE: unique symbol = Symbol('kv.tombstone');
+const DELETED = 0xffffffff;
+
+/** Encodes records; `null` values are deletions. @internal */
+export function encodeRecords(records: Iterable<[Uint8Array, Uint8Array | null]>): Buffer {
+  const list = Array.isArray(records) ? (records as [Uint8Array, Uint8Array | null][]) : [...records];
+  let size = 0;
+  for (const [k, v] of list) size += 8 + k.length + (v ? v.length : 0);
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const [k, v] of list) {
+    out.writeUInt32BE(k.length, at);
+    at += 4;
+    out.set(k, at);
+    at += k.length;
+    if (v) {
+      out.writeUInt32BE(v.length, at);
+      at += 4;
+      out.set(v, at);
+      at += v.length;
+    } else {
+      out.writeUInt32BE(DELETED, at);
+      at += 4;
+    }
+  }
+  return out;
+}
+
+/** Calls `fn(key, value | null)` for every record (views into `data`, not copies). @internal */
+export function forEachRecord(data: Buffer, fn: (key: Buffer, value: Buffer | null) => void): void {
+  let at = 0;
+  while (at < data.length) {
+    const kl = data.readUInt32BE(at);
+    at += 4;
+    const key = data.subarray(at, at + kl);
+    at += kl;
+    const vl = data.readUInt32BE(at);
+    at += 4;
+    if (vl === DELETED) fn(key, null);
+    else {
+      fn(key, data.subarray(at, at + vl));
+      at += vl;
+    }
+  }
+  if (at !== data.length) throw new Error('Truncated key/value chunk.');
+}
+
+/** Key group of an encoded key. @internal */
+export function keyGroupOf(key: Uint8Array): number {
+  return (key[0]! << 8) | key[1]!;
+}
+/** State id of an encoded key. @internal */
+export function stateIdOf(key: Uint8Array): number {
+  return (key[2]! << 8) | key[3]!;
+}
+
+/** Replays a kv snapshot's chunks in order into any backend (used by the heap backend to read a RocksDB-style snapshot). @internal */
+export function restoreKvIntoHeap(
+  snap: KvKeyedStateSnapshot,
+  range: KeyGroupRange,
+  put: (name: string, kind: StateKind, key: unknown, value: unknown) => void,
+): void {
+  const byId = new Map(Object.entries(snap.states).map(([name, s]) => [s.id, { name, kind: s.kind }]));
+  for (const chunk of snap.chunks) {
+    if (!chunk.data) throw new Error(`State chunk ${chunk.id} was not loaded.`);
+    forEachRecord(chunk.data, (k, v) => {
+      if (!range.contains(keyGroupOf(k))) return;
+      const s = byId.get(stateIdOf(k));
+      if (!s) return;
+      put(s.name, s.kind, deserializeState(k.subarray(4)), v ? deserializeState(v) : KV_TOMBSTONE);
+    });
+  }
+}
