@@ -162,6 +162,20 @@ describe('keyBy and rolling aggregations (flink-semantics §2.1)', () => {
     expect(out).toEqual([1, 2, 13, 24, 135, 246]);
   });
 
+  it('a reduce that mutates and returns value1 does not change records already emitted, nor the input', async () => {
+    const input = [new Tuple2('a', 1), new Tuple2('a', 2), new Tuple2('b', 5), new Tuple2('a', 3)];
+    const out = await env1()
+      .fromCollection(input)
+      .keyBy((t) => t.f0)
+      .reduce((x, y) => {
+        x.f1 += y.f1;
+        return x;
+      })
+      .executeAndCollect();
+    expect(show(out)).toEqual(['(a,1)', '(a,3)', '(b,5)', '(a,6)']);
+    expect(show(input)).toEqual(['(a,1)', '(a,2)', '(b,5)', '(a,3)']);
+  });
+
   it('keyed aggregation at parallelism 4 ends with the full per-key sum (word count)', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(4);
     const words = Array.from({ length: 2000 }, (_, i) => `w${i % 37}`);
