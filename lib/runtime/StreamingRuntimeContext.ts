@@ -10,6 +10,7 @@ import type {
   ValueStateDescriptor,
 } from '../state/StateDescriptor.js';
 import type { AbstractStreamOperator } from './operators/AbstractStreamOperator.js';
+import type { ProcessingTimeService } from '../time/ProcessingTimeService.js';
 
 /** Like Flink `StreamingRuntimeContext`: the {@link RuntimeContext} of one operator subtask. @internal */
 export class StreamingRuntimeContext implements RuntimeContext {
@@ -19,6 +20,15 @@ export class StreamingRuntimeContext implements RuntimeContext {
   }
   getJobId(): string {
     return this.info.jobId;
+  }
+  /**
+   * The task's processing-time service (its clock and timers), like Flink `StreamingRuntimeContext#getProcessingTimeService`.
+   * For connectors' sink functions that need timers (the file sinks' inactive-bucket checks); callbacks run as task
+   * actions, in the task's turn, and stop when the task ends.
+   * @internal
+   */
+  getProcessingTimeService(): ProcessingTimeService {
+    return this.op.ctx.processingTimeService;
   }
   getTaskName(): string {
     return this.info.taskName;
