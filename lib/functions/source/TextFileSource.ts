@@ -84,6 +84,14 @@ export class TextFileSource implements Source<string, FileSplit> {
       fdPath = p;
       return fd;
     };
+    // A line ends at "\n" encoded in the charset: one byte 0x0A, or for UTF-16LE the unit 0A 00 at an even offset.
+    const nlLen = charset === 'utf16le' ? 2 : 1;
+    const findNewline = (data: Buffer, from: number, fileOffset: number): number => {
+      let i = data.indexOf(10, from);
+      if (nlLen === 1) return i;
+      while (i >= 0 && !((fileOffset + i) % 2 === 0 && i + 1 < data.length && data[i + 1] === 0)) i = data.indexOf(10, i + 1);
+      return i;
+    };
     const decode = (b: Buffer) => {
       let s = decoder ? decoder.decode(b) : b.toString(charset);
       if (s.endsWith('\r')) s = s.slice(0, -1);
@@ -96,19 +104,19 @@ export class TextFileSource implements Source<string, FileSplit> {
         const f = open(s.path);
         if (s.position < 0) {
           // Skip the partial line that belongs to the previous split.
-          let pos = s.start - 1;
+          let pos = Math.max(0, s.start - nlLen);
           for (;;) {
             const n = readSync(f, buf, 0, CHUNK, pos);
-            if (n === 0) {
+            if (n < nlLen) {
               pos = Number.MAX_SAFE_INTEGER;
               break;
             }
-            const nl = buf.subarray(0, n).indexOf(10);
+            const nl = findNewline(buf.subarray(0, n), 0, pos);
             if (nl >= 0) {
-              pos += nl + 1;
+              pos += nl + nlLen;
               break;
             }
-            pos += n;
+            pos += n - (nlLen - 1);
           }
           s.position = pos;
         }
@@ -128,11 +136,11 @@ export class TextFileSource implements Source<string, FileSplit> {
           }
           let lineStart = 0;
           let nl: number;
-          while ((nl = data.indexOf(10, lineStart)) >= 0) {
+          while ((nl = findNewline(data, lineStart, pos)) >= 0) {
             if (pos + lineStart >= s.end) break;
             out.collect(decode(data.subarray(lineStart, nl)));
             emitted++;
-            lineStart = nl + 1;
+            lineStart = nl + nlLen;
           }
           pos += lineStart;
           carry = lineStart < data.length ? Buffer.from(data.subarray(lineStart)) : undefined;
