@@ -288,6 +288,22 @@ describe('readTextFile', () => {
     expect(await env2.readTextFile(utf8).executeAndCollect()).toEqual(['café ☕']);
   });
 
+  it('splits UTF-16LE files at the encoded newline, also across parallel splits', async () => {
+    const dir = tmp();
+    const small = join(dir, 'small.txt');
+    writeFileSync(small, Buffer.from('ab\r\n€x\n\u0a0a\n', 'utf16le'));
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    // "\u0a0a" is the bytes 0A 0A: not a newline in UTF-16.
+    expect(await env.readTextFile(small, 'UTF-16LE').executeAndCollect()).toEqual(['ab', '€x', '\u0a0a']);
+    const big = join(dir, 'big.txt');
+    const lines = Array.from({ length: 60_000 }, (_, i) => `zeile-${i}-\u0a0a`);
+    writeFileSync(big, Buffer.from(lines.join('\n') + '\n', 'utf16le')); // ~2 MB, odd split boundaries
+    const env2 = StreamExecutionEnvironment.createLocalEnvironment(3);
+    const tagged = await env2.readTextFile(big, 'UTF-16LE').map(new TagSubtask<string>()).executeAndCollect();
+    expect(bySubtask(tagged).size).toBeGreaterThan(1);
+    expect(tagged.map((t) => t.f1).sort()).toEqual([...lines].sort());
+  });
+
   it('fails the job with a clear error when the path does not exist', async () => {
     const missing = join(tmp(), 'nope.txt');
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
