@@ -40,6 +40,15 @@ import type { ConnectedStreams } from './ConnectedStreams.js';
 import type { OutputTag } from './OutputTag.js';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment.js';
 import type { KeyedStream } from './KeyedStream.js';
+import type { TimeApi } from './timeApi.js';
+import type { WatermarkStrategy } from '../eventtime/WatermarkStrategy.js';
+import type { TimeSpan } from '../java/Time.js';
+import type { MapStateDescriptor } from '../state/StateDescriptor.js';
+import type { WindowAssigner } from '../windowing/WindowAssigner.js';
+import type { GlobalWindow, TimeWindow, Window } from '../windowing/windows.js';
+import type { AllWindowedStream } from './WindowedStream.js';
+import type { CoGroupedStreams, JoinedStreams } from './JoinedStreams.js';
+import type { BroadcastConnectedStream, BroadcastStream } from './BroadcastStream.js';
 
 /**
  * The stream classes that extend DataStream register here, so that this module does not import them (an import
@@ -49,6 +58,8 @@ import type { KeyedStream } from './KeyedStream.js';
 export const streamClasses: {
   KeyedStream?: new (env: StreamExecutionEnvironment, t: PartitionTransformation, key: KeySelector<never, never>) => KeyedStream<never, never>;
   ConnectedStreams?: new (env: StreamExecutionEnvironment, a: DataStream<never>, b: DataStream<never>) => ConnectedStreams<never, never>;
+  /** Event time, windows, joins and broadcast state (lib/api/timeApi.ts). */
+  time?: TimeApi;
 } = {};
 
 /**
@@ -155,8 +166,14 @@ export class DataStream<T> {
     return new DataStream<T>(this.environment, new UnionTransformation([this.transformation, ...streams.map((s) => s.transformation)]));
   }
 
-  /** Like Flink `connect`: two streams of possibly different types processed by one co-operator. */
-  connect<R>(other: DataStream<R>): ConnectedStreams<T, R> {
+  /**
+   * Like Flink `connect`: two streams of possibly different types processed by one co-operator; with a
+   * {@link BroadcastStream}, a `BroadcastConnectedStream` (the broadcast state pattern).
+   */
+  connect<R>(other: BroadcastStream<R>): BroadcastConnectedStream<T, R>;
+  connect<R>(other: DataStream<R>): ConnectedStreams<T, R>;
+  connect<R>(other: DataStream<R> | BroadcastStream<R>): ConnectedStreams<T, R> | BroadcastConnectedStream<T, R> {
+    if (streamClasses.time?.isBroadcastStream(other)) return streamClasses.time.connectBroadcast(this, other as BroadcastStream<R>);
     return new streamClasses.ConnectedStreams!(this.environment, this as unknown as DataStream<never>, other as unknown as DataStream<never>) as unknown as ConnectedStreams<T, R>;
   }
 
@@ -183,9 +200,46 @@ export class DataStream<T> {
   global(): DataStream<T> {
     return this.partition(new GlobalPartitioner());
   }
-  /** Like Flink `broadcast()`: every record to every downstream subtask. */
-  broadcast(): DataStream<T> {
+  /**
+   * Like Flink `broadcast()`: every record to every downstream subtask; with state descriptors, Flink
+   * `broadcast(MapStateDescriptor...)`: a {@link BroadcastStream} for `connect` (the broadcast state pattern).
+   */
+  broadcast(): DataStream<T>;
+  broadcast(...broadcastStateDescriptors: MapStateDescriptor<any, any>[]): BroadcastStream<T>;
+  broadcast(...broadcastStateDescriptors: MapStateDescriptor<unknown, unknown>[]): DataStream<T> | BroadcastStream<T> {
+    if (broadcastStateDescriptors.length > 0) return streamClasses.time!.broadcast(this, broadcastStateDescriptors);
     return this.partition(new BroadcastPartitioner());
+  }
+
+  // ------------------------------------------------------------------ event time and windows (lib/api/timeApi.ts)
+
+  /** Like Flink `assignTimestampsAndWatermarks(WatermarkStrategy)`: event timestamps and watermarks per subtask. */
+  assignTimestampsAndWatermarks(watermarkStrategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    return streamClasses.time!.assignTimestampsAndWatermarks(this, watermarkStrategy);
+  }
+  /** Like the Scala API's `assignAscendingTimestamps(extractor)`: monotonous timestamps, watermark = max - 1. */
+  assignAscendingTimestamps(extractor: (element: T) => number): SingleOutputStreamOperator<T> {
+    return streamClasses.time!.assignAscendingTimestamps(this, extractor);
+  }
+  /** Like Flink `windowAll(WindowAssigner)`: windows over the whole stream (parallelism 1). */
+  windowAll<W extends Window>(assigner: WindowAssigner<unknown, W>): AllWindowedStream<T, W> {
+    return streamClasses.time!.windowAll(this, assigner);
+  }
+  /** Like Flink's deprecated `timeWindowAll(size[, slide])`: tumbling or sliding event-time windows. */
+  timeWindowAll(size: TimeSpan, slide?: TimeSpan): AllWindowedStream<T, TimeWindow> {
+    return streamClasses.time!.timeWindowAll(this, size, slide);
+  }
+  /** Like Flink `countWindowAll(size[, slide])`. */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, GlobalWindow> {
+    return streamClasses.time!.countWindowAll(this, size, slide);
+  }
+  /** Like Flink `join(other)`: `.where(k1).equalTo(k2).window(assigner).apply(joinFunction)`. */
+  join<R>(otherStream: DataStream<R>): JoinedStreams<T, R> {
+    return streamClasses.time!.join(this, otherStream);
+  }
+  /** Like Flink `coGroup(other)`: `.where(k1).equalTo(k2).window(assigner).apply(coGroupFunction)`. */
+  coGroup<R>(otherStream: DataStream<R>): CoGroupedStreams<T, R> {
+    return streamClasses.time!.coGroup(this, otherStream);
   }
   /** Like Flink `partitionCustom(partitioner, keySelector | field)`. */
   partitionCustom<K>(partitioner: Partitioner<K>, key: KeySelector<T, K> | FieldExpression): DataStream<T> {

@@ -11,6 +11,11 @@ import { StreamFilter } from '../runtime/operators/StreamFilter.js';
 import type { FilterFunction, FlatMapFunction, MapFunction } from '../functions/interfaces.js';
 import { DataStream, streamClasses, udfFactory, type SingleOutputStreamOperator } from './DataStream.js';
 import type { StreamExecutionEnvironment } from './StreamExecutionEnvironment.js';
+import type { TimeSpan } from '../java/Time.js';
+import type { WindowAssigner } from '../windowing/WindowAssigner.js';
+import type { GlobalWindow, TimeWindow, Window } from '../windowing/windows.js';
+import type { WindowedStream } from './WindowedStream.js';
+import type { IntervalJoin } from './IntervalJoin.js';
 
 /**
  * A stream partitioned by key, like Flink `KeyedStream`: keyed state, timers and rolling aggregations per key.
@@ -92,6 +97,25 @@ export class KeyedStream<T, K> extends DataStream<T> {
   /** Like Flink `maxBy(field[, first])`. */
   maxBy(field: FieldExpression, first = true): SingleOutputStreamOperator<T> {
     return this.aggregate('MAXBY', field, first);
+  }
+
+  // ------------------------------------------------------------------ windows (lib/api/timeApi.ts)
+
+  /** Like Flink `window(WindowAssigner)`: a {@link WindowedStream} per key. */
+  window<W extends Window>(assigner: WindowAssigner<unknown, W>): WindowedStream<T, K, W> {
+    return streamClasses.time!.window(this, assigner);
+  }
+  /** Like Flink's deprecated `timeWindow(size[, slide])`: tumbling or sliding event-time windows. */
+  timeWindow(size: TimeSpan, slide?: TimeSpan): WindowedStream<T, K, TimeWindow> {
+    return streamClasses.time!.timeWindow(this, size, slide);
+  }
+  /** Like Flink `countWindow(size[, slide])`: `GlobalWindows` with a (purging) `CountTrigger` (and `CountEvictor`). */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, GlobalWindow> {
+    return streamClasses.time!.countWindow(this, size, slide);
+  }
+  /** Like Flink `intervalJoin(KeyedStream)`: `.between(lower, upper).process(ProcessJoinFunction)`. */
+  intervalJoin<T2>(otherStream: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return streamClasses.time!.intervalJoin(this, otherStream);
   }
 }
 

@@ -13,12 +13,15 @@ import { JobRunner } from '../runtime/JobRunner.js';
 import { FileSystem } from '../runtime/checkpoint/FileSystem.js';
 import { SavepointRestoreSettings } from '../runtime/checkpoint/SavepointRestoreSettings.js';
 import type { StateBackend } from '../state/backends/StateBackend.js';
+import { isWatermarkStrategy, type WatermarkStrategy } from '../eventtime/WatermarkStrategy.js';
+import { WatermarkedSource } from '../eventtime/WatermarkedSource.js';
 import { WALL_CLOCK, type Clock } from '../time/ProcessingTimeService.js';
 import { CheckpointConfig, CheckpointingMode } from './CheckpointConfig.js';
 import { DataStreamSource } from './DataStream.js';
 // Registered after DataStream (see streamClasses).
 import './KeyedStream.js';
 import './ConnectedStreams.js';
+import './timeApi.js';
 import { ExecutionConfig } from './ExecutionConfig.js';
 import type { JobClient, JobExecutionResult } from './JobClient.js';
 import type { RestartStrategyConfiguration } from './RestartStrategies.js';
@@ -283,7 +286,9 @@ export class StreamExecutionEnvironment {
   fromSource<T>(source: Source<T, unknown>, watermarkStrategy: unknown, sourceName: string): DataStreamSource<T> {
     if (!source) throw new TypeError('source');
     if (watermarkStrategy === null || watermarkStrategy === undefined) throw new TypeError('timestampsAndWatermarks');
-    const t = new SourceTransformation(sourceName, { kind: 'source', source: source as Source<unknown>, watermarks: watermarkStrategy }, source.getBoundedness() === Boundedness.BOUNDED);
+    // The strategy is applied per source subtask (or per split by readers that take it from their context).
+    const applied = isWatermarkStrategy(watermarkStrategy) ? new WatermarkedSource(source, watermarkStrategy as WatermarkStrategy<T>) : source;
+    const t = new SourceTransformation(sourceName, { kind: 'source', source: applied as Source<unknown>, watermarks: watermarkStrategy }, source.getBoundedness() === Boundedness.BOUNDED);
     return this.addSourceTransformation(t, source.isParallel?.() === false);
   }
   /** RxJS interop: a non-parallel source of an Observable's values; the stream ends when the Observable completes. */
