@@ -58,7 +58,7 @@ export class TumblingEventTimeWindows extends TumblingBase {
   static of(size: TimeSpan, offset: TimeSpan = 0): TumblingEventTimeWindows {
     return new TumblingEventTimeWindows(spanToMillis(size), spanToMillis(offset));
   }
-  assignWindows(_e: unknown, timestamp: number): readonly TimeWindow[] {
+  assignWindows(_e: unknown, timestamp: number, _context?: WindowAssignerContext): readonly TimeWindow[] {
     checkTimestamp(timestamp);
     return this.windowsAt(timestamp);
   }
@@ -145,7 +145,7 @@ export class SlidingEventTimeWindows extends SlidingBase {
   static of(size: TimeSpan, slide: TimeSpan, offset: TimeSpan = 0): SlidingEventTimeWindows {
     return new SlidingEventTimeWindows(spanToMillis(size), spanToMillis(slide), spanToMillis(offset));
   }
-  assignWindows(_e: unknown, timestamp: number): readonly TimeWindow[] {
+  assignWindows(_e: unknown, timestamp: number, _context?: WindowAssignerContext): readonly TimeWindow[] {
     checkTimestamp(timestamp);
     return this.windowsAt(timestamp);
   }
@@ -195,7 +195,7 @@ export class EventTimeSessionWindows extends MergingWindowAssigner<unknown, Time
   static withGap(size: TimeSpan): EventTimeSessionWindows {
     return new EventTimeSessionWindows(spanToMillis(size));
   }
-  assignWindows(_e: unknown, timestamp: number): readonly TimeWindow[] {
+  assignWindows(_e: unknown, timestamp: number, _context?: WindowAssignerContext): readonly TimeWindow[] {
     return [new TimeWindow(timestamp, timestamp + this.sessionTimeout)];
   }
   mergeWindows(windows: TimeWindow[], callback: MergeCallback<TimeWindow>): void {
