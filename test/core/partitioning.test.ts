@@ -236,6 +236,12 @@ describe('operator settings and chaining', () => {
     ]);
   });
 
+  it('an operator max parallelism below its parallelism fails before running', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(4);
+    env.fromSequence(1, 4).map((x) => x).setMaxParallelism(2).addSink(() => undefined);
+    await expect(env.execute()).rejects.toThrow(/^The maximum parallelism \(2\) of the stream node Map-\d+ is smaller than the parallelism \(4\)\./);
+  });
+
   it('a uid used twice fails before running with Flink message', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
     env.fromElements(1).uid('src').map((x) => x).uid('dup').map((x) => x).uid('dup').addSink(() => undefined);

@@ -7,6 +7,7 @@ import {
   ManualClock,
   MapStateDescriptor,
   ReducingStateDescriptor,
+  RichFilterFunction,
   RichFlatMapFunction,
   RichMapFunction,
   RichParallelSourceFunction,
@@ -111,6 +112,28 @@ describe('keyed state through getRuntimeContext()', () => {
       .map(new Toggle())
       .executeAndCollect();
     expect(out).toEqual(['(a,1):null', '(a,2):null', '(a,1):x', '(a,1):null', '(a,2):y']);
+  });
+
+  it('a RichFilterFunction on a keyed stream deduplicates with ValueState', async () => {
+    class FirstSeen extends RichFilterFunction<Tuple2<string, number>> {
+      private seen!: ValueState<boolean>;
+      override open() {
+        this.seen = this.getRuntimeContext().getState(new ValueStateDescriptor<boolean>('seen'));
+      }
+      filter() {
+        if (this.seen.value()) return false;
+        this.seen.update(true);
+        return true;
+      }
+    }
+    const env = StreamExecutionEnvironment.createLocalEnvironment(3);
+    const input = Array.from({ length: 60 }, (_, i) => new Tuple2(`k${i % 7}`, i));
+    const out = await env
+      .fromCollection(input)
+      .keyBy((t) => t.f0)
+      .filter(new FirstSeen())
+      .executeAndCollect();
+    expect(out.map(String).sort()).toEqual(['(k0,0)', '(k1,1)', '(k2,2)', '(k3,3)', '(k4,4)', '(k5,5)', '(k6,6)']);
   });
 
   it('keyed state on a non-keyed stream fails with a clear message', async () => {
