@@ -22,6 +22,7 @@ import {
   type ListState,
   type MapState,
   type ReducingState,
+  type SinkContext,
   type SourceContext,
   type SourceFunction,
   type ValueState,
@@ -370,5 +371,75 @@ describe('watermarks from parallel source subtasks', () => {
     // At the probe the two channels are at 100 and 50: the minimum, 50; the timer at 75 has not fired.
     expect(out[2]).toBe('probe wm=50');
     expect(out.slice(3)).toEqual(['timer 75']);
+  });
+});
+
+describe('timestamps and idleness', () => {
+  it('record timestamps travel through map and a network exchange to the sink context', async () => {
+    const seen: string[] = [];
+    const src: SourceFunction<number> = {
+      async run(ctx) {
+        await ctx.collectWithTimestamp(1, 1000);
+        ctx.emitWatermark(1500);
+        await ctx.collect(2);
+      },
+      cancel() {},
+    };
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env
+      .addSource(src)
+      .map((x) => x * 10)
+      .addSink({
+        invoke(v: number, ctx: SinkContext) {
+          seen.push(`${v}@${ctx.timestamp()} wm=${ctx.currentWatermark()}`);
+        },
+        finish() {
+          seen.push('finish');
+        },
+      })
+      .setParallelism(1);
+    await env.execute();
+    const MIN = -9223372036854775808;
+    expect(seen).toEqual([`10@1000 wm=${MIN}`, '20@null wm=1500', 'finish']);
+  });
+
+  it('an idle source subtask does not hold back the watermark of the others', async () => {
+    const fired: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    class OneIdle extends RichParallelSourceFunction<string> {
+      async run(ctx: SourceContext<string>) {
+        if (this.getRuntimeContext().getIndexOfThisSubtask() === 1) {
+          ctx.markAsTemporarilyIdle();
+        } else {
+          await ctx.collectWithTimestamp('k', 10);
+          ctx.emitWatermark(100);
+        }
+        await released;
+      }
+      cancel() {
+        release();
+      }
+    }
+    class Timer extends KeyedProcessFunction<string, string, string> {
+      processElement(_v: string, ctx: KeyedProcessContext<string>) {
+        ctx.timerService().registerEventTimeTimer(50);
+      }
+      override onTimer(ts: number, ctx: KeyedOnTimerContext<string>, out: Collector<string>) {
+        out.collect(`${ctx.getCurrentKey()}@${ts} wm=${ctx.timerService().currentWatermark()}`);
+      }
+    }
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env
+      .addSource(new OneIdle())
+      .keyBy((x) => x)
+      .process(new Timer())
+      .setParallelism(1)
+      .addSink((v) => void fired.push(v));
+    const client = env.executeAsync();
+    // Both source subtasks are still running: the timer can only fire because subtask 1 is idle.
+    await waitFor(() => fired.length === 1, 'the timer to fire while one source is idle');
+    expect(fired).toEqual(['k@50 wm=100']);
+    await client.cancel();
   });
 });
