@@ -7,6 +7,7 @@ import type { OperatorStateBackend, OperatorStateSnapshot } from '../../state/Op
 import type { KeyedStateStore } from '../../state/stores.js';
 import type { ProcessingTimeService } from '../../time/ProcessingTimeService.js';
 import { MIN_WATERMARK } from '../elements.js';
+import { tagFailure } from '../failures.js';
 import type { Output } from '../Output.js';
 import { specialize } from '../../util/specialize.js';
 import { InternalTimerService, type Triggerable, type TimersSnapshot } from './InternalTimerService.js';
@@ -155,7 +156,25 @@ export abstract class AbstractStreamOperator<OUT> {
   getInternalTimerService<N = unknown>(name: string, triggerable: Triggerable<N>): InternalTimerService<N> {
     let ts = this.timerServices.get(name) as InternalTimerService<N> | undefined;
     if (!ts) {
-      ts = new InternalTimerService<N>(this.keyedBackend, this.ctx.processingTimeService, triggerable, this.ctx.restoredTimers?.[name]);
+      // A timer runs as a task action of its own: an error in it names this operator, not the chain head.
+      const opName = this.name;
+      const named: Triggerable<N> = {
+        onEventTime: (t) => {
+          try {
+            triggerable.onEventTime(t);
+          } catch (e) {
+            throw tagFailure(e, opName);
+          }
+        },
+        onProcessingTime: (t) => {
+          try {
+            triggerable.onProcessingTime(t);
+          } catch (e) {
+            throw tagFailure(e, opName);
+          }
+        },
+      };
+      ts = new InternalTimerService<N>(this.keyedBackend, this.ctx.processingTimeService, named, this.ctx.restoredTimers?.[name]);
       ts.currentWatermark = this.currentWatermark;
       this.timerServices.set(name, ts as InternalTimerService<unknown>);
     }
