@@ -2,11 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   JobExecutionException,
   JobStatus,
+  KeyedProcessFunction,
+  ManualClock,
   RestartStrategies,
   RichMapFunction,
   RichSinkFunction,
   StreamExecutionEnvironment,
   Time,
+  type KeyedProcessContext,
   type SourceContext,
   type SourceFunction,
 } from 'flink-ts';
@@ -94,6 +97,41 @@ describe('a failing user function fails the job', () => {
     const err = await failureOf(env.execute());
     expect(err.operatorName).toBe('Opener');
     expect((err.cause as Error).message).toBe('cannot open');
+  });
+
+  it('an error in onTimer (a processing-time timer on the ManualClock) fails the job naming the operator', async () => {
+    const clock = new ManualClock(0);
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1).setClock(clock);
+    let processed = 0;
+    const boom = new Error('timer broke');
+    class Bad extends KeyedProcessFunction<string, string, string> {
+      processElement(_v: string, ctx: KeyedProcessContext<string>) {
+        ctx.timerService().registerProcessingTimeTimer(10);
+        processed++;
+      }
+      override onTimer(): void {
+        throw boom;
+      }
+    }
+    let stop!: () => void;
+    env
+      .addSource<string>({
+        async run(ctx) {
+          await ctx.collect('a');
+          await new Promise<void>((r) => (stop = r));
+        },
+        cancel: () => stop?.(),
+      })
+      .keyBy((x) => x)
+      .process(new Bad())
+      .name('Timers')
+      .addSink(() => undefined);
+    const client = env.executeAsync();
+    await waitFor(() => processed === 1, 'the record');
+    clock.advanceTo(10);
+    const err = await failureOf(client.getJobExecutionResult());
+    expect(err.cause).toBe(boom);
+    expect(err.operatorName).toBe('Timers');
   });
 
   it('a sink whose invoke returns a rejected Promise fails the job', async () => {
