@@ -3,6 +3,8 @@ import type { SerializationSchema } from './SerializationSchema.js';
 import { DeserializationError, SerializationError } from './SchemaError.js';
 import { DataInputView, DataOutputView, type TypeInformation, type TypeSerializer } from './Types.js';
 
+const EMPTY = Buffer.alloc(0);
+
 /**
  * Reads and writes records in Flink's own binary serializer format, so bytes written by a Flink job read back here
  * and vice versa.
@@ -23,9 +25,17 @@ import { DataInputView, DataOutputView, type TypeInformation, type TypeSerialize
 export class TypeInformationSerializationSchema<T> extends BaseDeserializationSchema<T> implements SerializationSchema<T> {
   private readonly serializer: TypeSerializer<T>;
   private readonly output = new DataOutputView();
+  private readonly input = new DataInputView(EMPTY);
 
-  /** @param typeInfo - the record type, e.g. `Types.TUPLE(Types.STRING, Types.INT)`. */
-  constructor(private readonly typeInfo: TypeInformation<T>) {
+  /**
+   * @param typeInfo - the record type, e.g. `Types.TUPLE(Types.STRING, Types.INT)`.
+   * @param _executionConfig - accepted and ignored, so `new TypeInformationSerializationSchema(type, env.getConfig())`
+   *   ports unchanged (the layouts here do not depend on it).
+   */
+  constructor(
+    private readonly typeInfo: TypeInformation<T>,
+    _executionConfig?: unknown,
+  ) {
     super();
     this.serializer = typeInfo.createSerializer();
   }
@@ -36,9 +46,15 @@ export class TypeInformationSerializationSchema<T> extends BaseDeserializationSc
         schema: 'TypeInformationSerializationSchema',
       });
     }
+    const input = this.input;
+    input.buf = message;
+    input.pos = 0;
     try {
-      return this.serializer.deserialize(new DataInputView(message));
+      const value = this.serializer.deserialize(input);
+      input.buf = EMPTY; // do not keep the (possibly large, shared) fetch buffer alive
+      return value;
     } catch (cause) {
+      input.buf = EMPTY;
       throw new DeserializationError(
         cause instanceof RangeError && /truncated/.test(cause.message) ? 'TRUNCATED' : 'INVALID_DATA',
         `Unable to deserialize message: ${this.typeInfo} from ${message.length} byte(s): ${(cause as Error).message}`,

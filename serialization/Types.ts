@@ -12,7 +12,7 @@
  */
 export class DataInputView {
   pos = 0;
-  constructor(readonly buf: Buffer) {}
+  constructor(public buf: Buffer) {}
 
   /** Throws a RangeError naming what was being read when fewer than `n` bytes are left. */
   require(n: number, what: string): void {
