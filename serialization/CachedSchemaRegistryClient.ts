@@ -71,8 +71,8 @@ function numberConfig(configs: RegistryConfigs, key: string, fallback: number): 
  *
  * Like Confluent `CachedSchemaRegistryClient(baseUrls, identityMapCapacity, configs)`. Comma-separated URLs are tried
  * in turn on network failures. Not built on `@kafkajs/confluent-schema-registry`: its `register` enforces and sets a
- * subject compatibility level (Flink's `register` has no such side effect) and it does not retry refused
- * connections; see docs/serialization.md.
+ * subject compatibility level (Flink's `register` has no such side effect), and it reports a refused or reset
+ * connection as "status 400", indistinguishable from a real HTTP 400; see docs/serialization.md.
  *
  * @example
  * ```ts
