@@ -415,7 +415,9 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
     const positions: { topic: string; partition: number; offset: number }[] = [];
     for (const p of this.partitions.values()) if (!p.finished && p.fetchOffset !== undefined) positions.push({ topic: p.topic, partition: p.partition, offset: p.fetchOffset });
     if (!positions.length) {
-      this.signal();
+      // Nothing to fetch until discovery adds partitions (it signals then); a bounded reader whose partitions all
+      // start at their stop offsets has ended.
+      if (this.o.stopping && [...this.partitions.values()].every((p) => p.finished)) this.signal();
       return undefined;
     }
     const res = await this.adapter.fetch(positions);
