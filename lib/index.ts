@@ -182,3 +182,6 @@ export {
   type KeyedBroadcastOnTimerContext,
   type BroadcastProcessFunctionLike,
 } from './functions/BroadcastProcessFunction.js';
+export { AsyncDataStream } from './api/AsyncDataStream.js';
+export { OutputMode } from './runtime/operators/AsyncWaitOperator.js';
+export { RichAsyncFunction, TimeoutException, type AsyncFunction, type AsyncFunctionLike, type ResultFuture } from './functions/async/AsyncFunction.js';

@@ -55,6 +55,14 @@ export class ProcessingTimeService {
     return { cancel: () => (sub.unsubscribe(), this.timers.delete(sub)) };
   }
 
+  /**
+   * Runs `action` now as a task action (outputs flushed after it, a throw fails the task), from an asynchronous
+   * callback such as a completed async I/O request: Flink's mailbox executor.
+   */
+  execute(action: () => void): void {
+    if (!this.quiesced) this.runAction(action);
+  }
+
   /** Stops all timers (task end or cancellation). */
   quiesce(): void {
     this.quiesced = true;
