@@ -256,6 +256,13 @@ export class DataStream<T> {
     this.environment.addOperator(t);
     return new DataStreamSink<T>(t);
   }
+  /**
+   * Like Flink `sinkTo(Sink)` for sinks of the unified Sink API (`FileSink`, `KafkaSink`). Here such sinks are sink
+   * functions with checkpoint hooks, so this is {@link addSink} under Flink's name; named "Unnamed" unless `.name()`.
+   */
+  sinkTo(sink: SinkFunctionLike<T>): DataStreamSink<T> {
+    return this.addSink(sink);
+  }
   /** Like Flink `print()` / `print(sinkIdentifier)`: to stdout with Flink's prefix rule. */
   print(sinkIdentifier?: string): DataStreamSink<T> {
     return this.addSink(new PrintSinkFunction<T>(sinkIdentifier ?? null, false)).name('Print to Std. Out');
