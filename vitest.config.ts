@@ -6,6 +6,7 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Tests import the package by its public names, resolved to the TypeScript sources.
 const alias = [
   { find: /^flink-ts\/connectors\/kafka$/, replacement: src('./connectors/kafka/index.ts') },
+  { find: /^flink-ts\/connectors\/filesystem$/, replacement: src('./connectors/filesystem/index.ts') },
   { find: /^flink-ts\/serialization$/, replacement: src('./serialization/index.ts') },
   { find: /^flink-ts\/testing$/, replacement: src('./lib/testing/index.ts') },
   { find: /^flink-ts$/, replacement: src('./lib/index.ts') },
