@@ -580,9 +580,11 @@ export class StreamTask {
     }
   }
 
-  private inputStatus(_input: number, idle: boolean): void {
-    // A two-input operator is idle only when both inputs are; simple rule: forward the change.
-    this.operators[0]!.processWatermarkStatus(idle);
+  private inputStatus(input: number, idle: boolean): void {
+    // The operator combines its inputs: an idle input is left out of the watermark; idle when both are.
+    const head = this.operators[0]!;
+    if (input === 1) head.processWatermarkStatus1(idle);
+    else head.processWatermarkStatus2(idle);
   }
 
   private batchLoops = new Map<unknown, (values: unknown[], ts: number[]) => void>();

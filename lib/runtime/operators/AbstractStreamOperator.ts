@@ -56,6 +56,7 @@ export abstract class AbstractStreamOperator<OUT> {
   protected currentWatermark = MIN_WATERMARK;
   private timerServices = new Map<string, InternalTimerService<unknown>>();
   private readonly watermarks: number[] = [MIN_WATERMARK, MIN_WATERMARK];
+  private readonly inputIdle: boolean[] = [false, false];
 
   /** Set for operators applied to a KeyedStream whose key is not set by the operator itself. */
   stateKeySelector: ((value: unknown) => unknown) | undefined;
@@ -125,11 +126,31 @@ export abstract class AbstractStreamOperator<OUT> {
   }
   private processInputWatermark(watermark: number, input: number): void {
     this.watermarks[input] = watermark;
-    const combined = Math.min(this.watermarks[0]!, this.watermarks[1]!);
-    if (combined > this.currentWatermark) this.processWatermark(combined);
+    this.advanceCombinedWatermark();
+  }
+  /** Like Flink's `IndexedCombinedWatermarkStatus` (1.14+): the minimum over the inputs that are not idle. */
+  private advanceCombinedWatermark(): void {
+    let combined = Infinity;
+    for (let i = 0; i < 2; i++) if (!this.inputIdle[i]) combined = Math.min(combined, this.watermarks[i]!);
+    if (combined !== Infinity && combined > this.currentWatermark) this.processWatermark(combined);
   }
   processWatermarkStatus(idle: boolean): void {
     this.output.emitWatermarkStatus(idle);
+  }
+  /** Idleness of the first input of a two-input operator: an idle input does not hold back the watermark. */
+  processWatermarkStatus1(idle: boolean): void {
+    this.processInputStatus(idle, 0);
+  }
+  processWatermarkStatus2(idle: boolean): void {
+    this.processInputStatus(idle, 1);
+  }
+  private processInputStatus(idle: boolean, input: number): void {
+    if (this.inputIdle[input] === idle) return;
+    const wasIdle = this.inputIdle[0]! && this.inputIdle[1]!;
+    this.inputIdle[input] = idle;
+    this.advanceCombinedWatermark();
+    const isIdle = this.inputIdle[0]! && this.inputIdle[1]!;
+    if (wasIdle !== isIdle) this.output.emitWatermarkStatus(isIdle);
   }
 
   getCurrentWatermark(): number {
