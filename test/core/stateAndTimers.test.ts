@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AggregatingStateDescriptor,
   JobExecutionException,
+  KeyedCoProcessFunction,
   KeyedProcessFunction,
   ListStateDescriptor,
   ManualClock,
@@ -441,5 +442,88 @@ describe('timestamps and idleness', () => {
     await waitFor(() => fired.length === 1, 'the timer to fire while one source is idle');
     expect(fired).toEqual(['k@50 wm=100']);
     await client.cancel();
+  });
+});
+
+describe('watermarks of a two-input operator', () => {
+  it('an idle second input does not hold back the watermark of a connected stream (Flink 1.14+)', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const active: SourceFunction<string> = {
+      async run(ctx) {
+        await ctx.collectWithTimestamp('k', 10);
+        ctx.emitWatermark(100);
+        await released;
+      },
+      cancel: () => release(),
+    };
+    const idle: SourceFunction<string> = {
+      async run(ctx) {
+        ctx.markAsTemporarilyIdle();
+        await released;
+      },
+      cancel: () => release(),
+    };
+    const fired: string[] = [];
+    class Join extends KeyedCoProcessFunction<string, string, string, string> {
+      processElement1(_v: string, ctx: KeyedProcessContext<string>) {
+        ctx.timerService().registerEventTimeTimer(50);
+      }
+      processElement2() {}
+      override onTimer(ts: number, ctx: KeyedOnTimerContext<string>, out: Collector<string>) {
+        out.collect(`${ctx.getCurrentKey()}@${ts} wm=${ctx.timerService().currentWatermark()}`);
+      }
+    }
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env
+      .addSource(active)
+      .connect(env.addSource(idle))
+      .keyBy(
+        (x) => x,
+        (x) => x,
+      )
+      .process(new Join())
+      .addSink((v) => void fired.push(v));
+    const client = env.executeAsync();
+    await waitFor(() => fired.length === 1, 'the timer to fire while the second input is idle');
+    expect(fired).toEqual(['k@50 wm=100']);
+    await client.cancel();
+  });
+
+  it('a connected stream takes the minimum of its two inputs watermarks', async () => {
+    const seen: string[] = [];
+    let firstDone = false;
+    const a: SourceFunction<string> = {
+      async run(ctx) {
+        ctx.emitWatermark(100);
+        await ctx.collectWithTimestamp('a', 100);
+        firstDone = true;
+      },
+      cancel() {},
+    };
+    const b: SourceFunction<string> = {
+      async run(ctx) {
+        await waitFor(() => seen.includes('1:a'), 'input 1 to be processed');
+        ctx.emitWatermark(40);
+        await ctx.collectWithTimestamp('b', 40);
+      },
+      cancel() {},
+    };
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env
+      .addSource(a)
+      .connect(env.addSource(b))
+      .process({
+        processElement1: (v: string, ctx: KeyedProcessContext<unknown>, out: Collector<string>) => {
+          seen.push(`1:${v}`);
+          out.collect(`1:${v} wm=${ctx.timerService().currentWatermark()}`);
+        },
+        processElement2: (v: string, ctx: KeyedProcessContext<unknown>, out: Collector<string>) => out.collect(`2:${v} wm=${ctx.timerService().currentWatermark()}`),
+      })
+      .addSink((v) => void seen.push(v));
+    await env.execute();
+    expect(firstDone).toBe(true);
+    const MIN = -9223372036854775808;
+    expect(seen.filter((s) => s.includes('wm='))).toEqual([`1:a wm=${MIN}`, '2:b wm=40']);
   });
 });
