@@ -274,6 +274,24 @@ export class CachedSchemaRegistryClient implements SchemaRegistryClient {
   }
 }
 
+/**
+ * The client behind a registry schema: a new {@link CachedSchemaRegistryClient} for a URL, or the given client; and
+ * the URL to name in messages.
+ *
+ * @internal
+ */
+export function registryClient(
+  registry: string | SchemaRegistryClient,
+  identityMapCapacity: number,
+  configs: RegistryConfigs,
+): { client: SchemaRegistryClient; url: string } {
+  if (typeof registry === 'string') {
+    const client = new CachedSchemaRegistryClient(registry, identityMapCapacity, configs);
+    return { client, url: client.urls.join(',') };
+  }
+  return { client: registry, url: (registry as { url?: string }).url ?? '(custom SchemaRegistryClient)' };
+}
+
 function errorMessage(text: string): string {
   try {
     const body = JSON.parse(text) as { message?: unknown; error_code?: unknown };

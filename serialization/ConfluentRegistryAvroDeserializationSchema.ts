@@ -10,7 +10,7 @@ import {
   type SpecificRecordClass,
 } from './avroSupport.js';
 import type { GenericRecord } from './AvroDeserializationSchema.js';
-import { CachedSchemaRegistryClient, type RegistryConfigs, type SchemaRegistryClient } from './CachedSchemaRegistryClient.js';
+import { registryClient, type RegistryConfigs, type SchemaRegistryClient } from './CachedSchemaRegistryClient.js';
 import type { PreparableDeserializationSchema } from './DeserializationSchema.js';
 import { DeserializationError, SchemaError, SchemaRegistryError } from './SchemaError.js';
 
@@ -90,14 +90,7 @@ export class ConfluentRegistryAvroDeserializationSchema<T>
     configs: RegistryConfigs = {},
   ) {
     super();
-    if (typeof registry === 'string') {
-      const client = new CachedSchemaRegistryClient(registry, identityMapCapacity, configs);
-      this.client = client;
-      this.url = client.urls.join(',');
-    } else {
-      this.client = registry;
-      this.url = (registry as { url?: string }).url ?? '(custom SchemaRegistryClient)';
-    }
+    ({ client: this.client, url: this.url } = registryClient(registry, identityMapCapacity, configs));
   }
 
   /**

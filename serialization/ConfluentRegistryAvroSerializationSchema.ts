@@ -9,7 +9,7 @@ import {
   type SpecificRecordClass,
 } from './avroSupport.js';
 import type { GenericRecord } from './AvroDeserializationSchema.js';
-import { CachedSchemaRegistryClient, type RegistryConfigs, type SchemaRegistryClient } from './CachedSchemaRegistryClient.js';
+import { registryClient, type RegistryConfigs, type SchemaRegistryClient } from './CachedSchemaRegistryClient.js';
 import { DEFAULT_IDENTITY_MAP_CAPACITY } from './ConfluentRegistryAvroDeserializationSchema.js';
 import type { InitializationContext } from './DeserializationSchema.js';
 import type { SerializationSchema } from './SerializationSchema.js';
@@ -59,14 +59,7 @@ export class ConfluentRegistryAvroSerializationSchema<T> implements Serializatio
     private readonly registeredText: string = schemaText(type),
   ) {
     this.writer = new AvroWriter<T>(WHO, type);
-    if (typeof registry === 'string') {
-      const client = new CachedSchemaRegistryClient(registry, DEFAULT_IDENTITY_MAP_CAPACITY, configs);
-      this.client = client;
-      this.url = client.urls.join(',');
-    } else {
-      this.client = registry;
-      this.url = (registry as { url?: string }).url ?? '(custom SchemaRegistryClient)';
-    }
+    ({ client: this.client, url: this.url } = registryClient(registry, DEFAULT_IDENTITY_MAP_CAPACITY, configs));
   }
 
   /** Like Flink `forGeneric(String subject, Schema schema, String schemaRegistryUrl[, Map registryConfigs])`. */

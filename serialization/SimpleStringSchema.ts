@@ -223,16 +223,19 @@ function firstMalformed(decoder: TextDecoder, bytes: Buffer): number {
   return lo;
 }
 
-function encodeUtf16be(name: string, fatal: boolean, bom: boolean): (text: string) => Buffer {
+/** A Unicode encoder: unpaired surrogates become `?` (Java) or throw (fatal); `encode` does the rest. */
+function unicodeEncoder(name: string, fatal: boolean, encode: (wellFormed: string) => Buffer): (text: string) => Buffer {
   return (text) => {
     if (!isWellFormed(text)) {
       if (fatal) throw unmappable(name, text, unpairedSurrogate(text));
       text = replaceUnpaired(text);
     }
-    const le = Buffer.from(text, 'utf16le').swap16();
-    return bom ? Buffer.concat([Buffer.from([0xfe, 0xff]), le]) : le;
+    return encode(text);
   };
 }
+
+const BOM_BE = Buffer.from([0xfe, 0xff]);
+const utf16be = (text: string) => Buffer.from(text, 'utf16le').swap16();
 
 function codecFor(charset: string, fatal: boolean): Codec {
   const key = charset.trim().toLowerCase().replace(/_/g, '-');
@@ -243,13 +246,7 @@ function codecFor(charset: string, fatal: boolean): Codec {
       return {
         name: 'UTF-8',
         decode: fatal ? decodeWith(strict, 'UTF-8') : (bytes) => bytes.toString('utf8'),
-        encode: (text) => {
-          if (!isWellFormed(text)) {
-            if (fatal) throw unmappable('UTF-8', text, unpairedSurrogate(text));
-            text = replaceUnpaired(text);
-          }
-          return Buffer.from(text, 'utf8');
-        },
+        encode: unicodeEncoder('UTF-8', fatal, (text) => Buffer.from(text, 'utf8')),
       };
     }
     case 'iso-8859-1':
@@ -286,19 +283,13 @@ function codecFor(charset: string, fatal: boolean): Codec {
       return {
         name: 'UTF-16LE',
         decode: decodeWith(decoder, 'UTF-16LE'),
-        encode: (text) => {
-          if (!isWellFormed(text)) {
-            if (fatal) throw unmappable('UTF-16LE', text, unpairedSurrogate(text));
-            text = replaceUnpaired(text);
-          }
-          return Buffer.from(text, 'utf16le');
-        },
+        encode: unicodeEncoder('UTF-16LE', fatal, (text) => Buffer.from(text, 'utf16le')),
       };
     }
     case 'utf-16be':
     case 'utf16be': {
       const decoder = utf16('UTF-16BE', 'utf-16be', fatal);
-      return { name: 'UTF-16BE', decode: decodeWith(decoder, 'UTF-16BE'), encode: encodeUtf16be('UTF-16BE', fatal, false) };
+      return { name: 'UTF-16BE', decode: decodeWith(decoder, 'UTF-16BE'), encode: unicodeEncoder('UTF-16BE', fatal, utf16be) };
     }
     case 'utf-16':
     case 'utf16': {
@@ -311,7 +302,7 @@ function codecFor(charset: string, fatal: boolean): Codec {
           if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return le(bytes.subarray(2));
           return be(bytes);
         },
-        encode: encodeUtf16be('UTF-16', fatal, true),
+        encode: unicodeEncoder('UTF-16', fatal, (text) => Buffer.concat([BOM_BE, utf16be(text)])),
       };
     }
     case 'windows-1252':
