@@ -1,4 +1,5 @@
 import type { Accumulator } from '../functions/accumulators.js';
+import { TimeUnit } from '../java/Time.js';
 
 /** Like Flink `JobStatus`. @public */
 export enum JobStatus {
@@ -30,9 +31,30 @@ export class JobExecutionResult {
   getJobName(): string {
     return this.jobName;
   }
-  /** Net runtime in milliseconds (or in `unit`: 'ms' | 's'). */
-  getNetRuntime(unit: 'ms' | 's' = 'ms'): number {
-    return unit === 's' ? Math.floor(this.netRuntimeMs / 1000) : this.netRuntimeMs;
+  /**
+   * Net runtime in milliseconds, or in `unit` like Flink `getNetRuntime(TimeUnit)` (truncated, as
+   * `TimeUnit.convert`); `'ms'` and `'s'` are accepted too.
+   */
+  getNetRuntime(unit: TimeUnit | 'ms' | 's' = 'ms'): number {
+    const ms = this.netRuntimeMs;
+    switch (unit) {
+      case 'ms':
+      case TimeUnit.MILLISECONDS:
+        return ms;
+      case 's':
+      case TimeUnit.SECONDS:
+        return Math.floor(ms / 1000);
+      case TimeUnit.NANOSECONDS:
+        return ms * 1_000_000;
+      case TimeUnit.MICROSECONDS:
+        return ms * 1000;
+      case TimeUnit.MINUTES:
+        return Math.floor(ms / 60_000);
+      case TimeUnit.HOURS:
+        return Math.floor(ms / 3_600_000);
+      case TimeUnit.DAYS:
+        return Math.floor(ms / 86_400_000);
+    }
   }
   getAccumulatorResult<T>(name: string): T | undefined {
     return this.accumulators.get(name) as T | undefined;
