@@ -15,6 +15,7 @@ import {
   RichMapFunction,
   RichParallelSourceFunction,
   StreamExecutionEnvironment,
+  TimeUnit,
   Watermark,
   type Collector,
   type ProcessContext,
@@ -461,6 +462,12 @@ describe('execute and executeAsync', () => {
     expect(result).toBeInstanceOf(JobExecutionResult);
     expect(result.getJobName()).toBe('My Job');
     expect(result.getNetRuntime()).toBeGreaterThanOrEqual(0);
+    // Flink's getNetRuntime(TimeUnit) converts (truncating)
+    expect(result.getNetRuntime(TimeUnit.MILLISECONDS)).toBe(result.getNetRuntime());
+    expect(result.getNetRuntime(TimeUnit.MICROSECONDS)).toBe(result.getNetRuntime() * 1000);
+    expect(result.getNetRuntime(TimeUnit.SECONDS)).toBe(Math.floor(result.getNetRuntime() / 1000));
+    expect(new JobExecutionResult('id', 'n', 125_999, new Map()).getNetRuntime(TimeUnit.MINUTES)).toBe(2);
+    expect(new JobExecutionResult('id', 'n', 125_999, new Map()).getNetRuntime(TimeUnit.SECONDS)).toBe(125);
     expect(result.getJobID()).toMatch(/^[0-9a-f]{32}$/);
   });
 
