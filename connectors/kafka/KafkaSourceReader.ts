@@ -114,6 +114,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
   private curKafkaTs = 0;
   private emitted = false;
   private endOfStream = false;
+  private inDownstream = false;
   private out!: ReaderOutput<T>;
   private readonly collector: Collector<T>;
   private readonly assigner: ((e: T, ts: number) => number) | undefined;
@@ -155,7 +156,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
         let ts = self.curKafkaTs;
         if (self.assigner) ts = self.assigner(value, ts);
         if (ps.generator) ps.generator.onEvent(value, ts, ps);
+        // A chained downstream operator's error must not be reported as a deserialization failure.
+        self.inDownstream = true;
         self.out.collect(value, ts);
+        self.inDownstream = false;
       },
     };
   }
@@ -493,6 +497,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
         try {
           d.deserialize(m, r.topic, r.partition, this.collector);
         } catch (e) {
+          if (this.inDownstream) {
+            this.inDownstream = false;
+            throw e;
+          }
           throw deserializationFailure(e, r.topic, r.partition, offset);
         }
         if (this.endOfStream) return;
