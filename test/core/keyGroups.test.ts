@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyGroupRangeAssignment, StreamExecutionEnvironment, Tuple2, javaHashCode, stringHashCode } from 'flink-ts';
+import { KeyGroupRangeAssignment, StreamExecutionEnvironment, Tuple2, Tuple3, javaHashCode, stringHashCode } from 'flink-ts';
 import { TagSubtask } from './helpers.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -128,6 +128,18 @@ describe('keyed records land on the subtask Flink computes', () => {
     const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
     const observed = await observedPlacement(keys, 200);
     expect(observed).toEqual(new Map(keys.map((k, i) => [String(i), refSubtask(k, 512, 200)])));
+  });
+
+  it('keyBy(0, 1) keys by a Tuple2 of the fields and places records like Flink (ComparableKeySelector)', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(4);
+    const input = Array.from({ length: 40 }, (_, i) => new Tuple3(`user${i % 5}`, i % 3, i));
+    const tagged = await env
+      .fromCollection(input)
+      .keyBy(0, 1)
+      .map(new TagSubtask<Tuple3<string, number, number>>())
+      .executeAndCollect();
+    expect(tagged.length).toBe(40);
+    for (const t of tagged) expect(t.f0, String(t.f1)).toBe(refSubtask(new Tuple2(t.f1.f0, t.f1.f1), 128, 4));
   });
 
   it('equal tuple keys (different objects) go to one subtask and share one aggregate', async () => {
