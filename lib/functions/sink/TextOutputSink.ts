@@ -51,7 +51,8 @@ export class TextOutputSink<IN> extends RichSinkFunction<IN> {
   private checkOverwrite(target: string): void {
     if (this.writeMode === WriteMode.NO_OVERWRITE) {
       throw new Error(
-        `File or directory already exists. Existing files and directories are not overwritten in ${WriteMode.NO_OVERWRITE} mode. Use ${WriteMode.OVERWRITE} mode to overwrite existing files and directories. (${target})`,
+        // Flink's message (FileSystem.initOutPathLocalFS)
+        `File or directory ${target} already exists. Existing files and directories are not overwritten in ${WriteMode.NO_OVERWRITE} mode. Use ${WriteMode.OVERWRITE} mode to overwrite existing files and directories.`,
       );
     }
     rmSync(target, { recursive: true, force: true });
