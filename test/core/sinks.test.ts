@@ -110,8 +110,25 @@ describe('writeAsText / writeAsCsv', () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
     env.fromElements('new').writeAsText(file);
     const err = await env.execute().catch((e: Error) => e);
-    expect(String((err as Error).cause)).toContain('File or directory already exists. Existing files and directories are not overwritten in NO_OVERWRITE mode.');
+    expect(String((err as Error).cause)).toBe(
+      `Error: File or directory ${file} already exists. Existing files and directories are not overwritten in NO_OVERWRITE mode. Use OVERWRITE mode to overwrite existing files and directories.`,
+    );
     expect(readFileSync(file, 'utf8')).toBe('old\n');
+  });
+
+  it('at parallelism 2 writes into an existing directory but does not overwrite its files by default', async () => {
+    const dir = join(tmp(), 'out');
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env.fromSequence(1, 4).writeAsText(dir);
+    await env.execute();
+    const env2 = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env2.fromSequence(5, 8).writeAsText(dir);
+    const err = await env2.execute().catch((e: Error) => e);
+    expect(String((err as Error).cause)).toMatch(/^Error: File or directory .*[\\/]out[\\/][12] already exists\./);
+    const env3 = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env3.fromSequence(5, 8).writeAsText(dir, WriteMode.OVERWRITE);
+    await env3.execute();
+    expect(readFileSync(join(dir, '1'), 'utf8') + readFileSync(join(dir, '2'), 'utf8')).toBe('5\n6\n7\n8\n');
   });
 
   it('replaces an existing file with OVERWRITE', async () => {
