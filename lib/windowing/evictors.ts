@@ -1,4 +1,5 @@
 import { spanToMillis, type TimeSpan } from '../java/Time.js';
+import { registerStateType } from '../state/StateSerializer.js';
 import { Long } from '../java/Long.js';
 import type { Window } from './windows.js';
 
@@ -95,3 +96,5 @@ export class TimeEvictor<W extends Window> implements Evictor<unknown, W> {
     return this.windowSize;
   }
 }
+
+registerStateType(TimestampedValue, 'flink-ts.TimestampedValue');

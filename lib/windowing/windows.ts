@@ -1,4 +1,5 @@
 import { Long } from '../java/Long.js';
+import { registerStateType } from '../state/StateSerializer.js';
 
 /**
  * A finite group of elements, like Flink `Window`: `maxTimestamp()` is the largest timestamp that still belongs to
@@ -108,3 +109,7 @@ export class GlobalWindow extends Window {
     return 'GlobalWindow';
   }
 }
+
+// Windows are kept in state and timers (checkpoints, on-disk backends): restore them with their prototype.
+registerStateType(TimeWindow, 'flink-ts.TimeWindow');
+registerStateType(GlobalWindow as unknown as abstract new () => unknown, 'flink-ts.GlobalWindow');

@@ -28,7 +28,7 @@ describe('AsyncDataStream', () => {
     const out: string[] = [];
     const src = env.addSource(scripted<number>([rec(1, 1), rec(2, 2), wm(5), rec(3, 6)]));
     AsyncDataStream.unorderedWait(src, (x: number, rf: ResultFuture<string>) => void pending.set(x, rf), 10, TimeUnit.SECONDS)
-      .process((v: string, ctx, o) => o.collect(`${v}@${ctx.timestamp()}/wm${ctx.timerService().currentWatermark()}`))
+      .process<string>((v: string, ctx, o) => o.collect(`${v}@${ctx.timestamp()}/wm${ctx.timerService().currentWatermark()}`))
       .addSink((v: string) => void out.push(v));
     const job = env.execute();
     await until(() => pending.size === 3);
