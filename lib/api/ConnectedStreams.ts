@@ -1,5 +1,6 @@
 import { fnOf, type CoFlatMapFunction, type CoMapFunction, type KeySelector } from '../functions/interfaces.js';
 import type { CoProcessFunctionLike } from '../functions/ProcessFunction.js';
+import type { FieldExpression } from '../functions/aggregation.js';
 import { TwoInputTransformation } from '../graph/Transformation.js';
 import { CoProcessOperator, CoStreamFlatMap, CoStreamMap } from '../runtime/operators/CoStreamOperators.js';
 import type { AbstractStreamOperator } from '../runtime/operators/AbstractStreamOperator.js';
@@ -28,7 +29,10 @@ export class ConnectedStreams<IN1, IN2> {
   }
 
   /** Like Flink `keyBy(keySelector1, keySelector2)`. */
-  keyBy<K>(key1: KeySelector<IN1, K>, key2: KeySelector<IN2, K>): ConnectedStreams<IN1, IN2> {
+  keyBy<K>(key1: KeySelector<IN1, K>, key2: KeySelector<IN2, K>): ConnectedStreams<IN1, IN2>;
+  /** Like Flink `keyBy(int, int)` / `keyBy(String, String)`: field positions or names of both inputs. */
+  keyBy(field1: FieldExpression, field2: FieldExpression): ConnectedStreams<IN1, IN2>;
+  keyBy<K>(key1: KeySelector<IN1, K> | FieldExpression, key2: KeySelector<IN2, K> | FieldExpression): ConnectedStreams<IN1, IN2> {
     return new ConnectedStreams(this.environment, this.input1.keyBy(key1), this.input2.keyBy(key2));
   }
 
