@@ -279,6 +279,20 @@ describe('union and connect', () => {
     expect(out.length).toBe(6);
   });
 
+  it('ConnectedStreams.keyBy accepts field positions like Flink keyBy(int, int)', async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    const out = await env
+      .fromElements(new Tuple2('a', 1), new Tuple2('b', 2))
+      .connect(env.fromElements(new Tuple2('a', 'x')))
+      .keyBy(0, 0)
+      .process({
+        processElement1: (v: Tuple2<string, number>, ctx: KeyedProcessContext<unknown>, o: Collector<string>) => o.collect(`1:${String(v)}@${String(ctx.getCurrentKey())}`),
+        processElement2: (v: Tuple2<string, string>, ctx: KeyedProcessContext<unknown>, o: Collector<string>) => o.collect(`2:${String(v)}@${String(ctx.getCurrentKey())}`),
+      })
+      .executeAndCollect();
+    expect(out.sort()).toEqual(['1:(a,1)@a', '1:(b,2)@b', '2:(a,x)@a']);
+  });
+
   it('connect of two KeyedStreams is keyed too', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(2);
     const out = await env
