@@ -68,7 +68,10 @@ export class RestartBackoff {
   ) {
     this.backoff = config.type === 'exponential-delay' ? config.initialBackoffMs : 0;
   }
-  /** The delay before the next restart, or `undefined` when the job must fail. */
+  /**
+   * The delay before the next restart, or `undefined` when the job must fail; Flink's
+   * `notifyFailure` + `canRestart` + `getBackoffTime`, rule for rule.
+   */
   onFailure(): number | undefined {
     const c = this.config;
     const now = this.now();
@@ -77,19 +80,25 @@ export class RestartBackoff {
       case 'fallback':
         return undefined;
       case 'fixed-delay':
-        return this.attempts++ < c.restartAttempts ? c.delayMs : undefined;
+        return ++this.attempts <= c.restartAttempts ? c.delayMs : undefined;
       case 'failure-rate': {
-        this.failures = this.failures.filter((t) => now - t < c.failureIntervalMs);
+        // A queue of the last `maxFailuresPerInterval` failures; restart unless it is full and its oldest entry
+        // is within the interval (so, as in Flink, the max-th failure within the interval fails the job).
+        if (this.failures.length >= c.maxFailuresPerInterval) this.failures.shift();
         this.failures.push(now);
-        return this.failures.length <= c.maxFailuresPerInterval ? c.delayMs : undefined;
+        const full = this.failures.length >= c.maxFailuresPerInterval;
+        return !full || now - this.failures[0]! > c.failureIntervalMs ? c.delayMs : undefined;
       }
       case 'exponential-delay': {
-        if (now - this.lastFailure >= c.resetBackoffThresholdMs) this.backoff = c.initialBackoffMs;
+        if (now - this.lastFailure >= c.resetBackoffThresholdMs + this.backoff) this.backoff = c.initialBackoffMs;
+        else {
+          if (this.backoff < c.maxBackoffMs) this.backoff *= c.backoffMultiplier;
+          this.backoff = Math.max(c.initialBackoffMs, Math.min(this.backoff, c.maxBackoffMs));
+        }
         this.lastFailure = now;
-        const current = this.backoff;
-        this.backoff = Math.min(this.backoff * c.backoffMultiplier, c.maxBackoffMs);
-        const jitter = current * c.jitterFactor * (Math.random() * 2 - 1);
-        return Math.max(0, Math.round(current + jitter));
+        const offset = Math.floor(this.backoff * c.jitterFactor);
+        const jitter = offset === 0 ? 0 : Math.floor(Math.random() * (2 * offset + 1)) - offset;
+        return Math.min(this.backoff + jitter, c.maxBackoffMs);
       }
     }
   }
