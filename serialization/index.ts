@@ -37,7 +37,7 @@ export {
   type TypeInformation,
   type TypeSerializer,
 } from './Types.js';
-export { TypeInformationSerializationSchema } from './TypeInformationSerializationSchema.js';
+export { TypeInformationSerializationSchema, TypeInformationKeyValueSerializationSchema } from './TypeInformationSerializationSchema.js';
 export type { AvroSchema, SpecificRecordClass } from './avroSupport.js';
 export { AvroDeserializationSchema, type GenericRecord } from './AvroDeserializationSchema.js';
 export { AvroSerializationSchema } from './AvroSerializationSchema.js';

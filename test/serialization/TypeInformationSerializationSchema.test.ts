@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DeserializationError, SerializationError, TypeInformationSerializationSchema, Types } from 'flink-ts/serialization';
+import {
+  DeserializationError,
+  SerializationError,
+  TypeInformationKeyValueSerializationSchema,
+  TypeInformationSerializationSchema,
+  Types,
+  type ConsumerRecord,
+} from 'flink-ts/serialization';
 
 const hex = (b: Buffer) => b.toString('hex');
 
@@ -104,5 +111,43 @@ describe('TypeInformationSerializationSchema (Flink binary layouts)', () => {
 
   it('rejects tuples outside Flink arity', () => {
     expect(() => Types.TUPLE()).toThrow(/1 to 25 fields/);
+  });
+});
+
+describe('TypeInformationKeyValueSerializationSchema', () => {
+  const rec = (key: Buffer | null, value: Buffer | null): ConsumerRecord => ({
+    topic: 't',
+    partition: 0,
+    offset: 0,
+    timestamp: 0,
+    key,
+    value,
+    headers: {},
+  });
+
+  it('writes key and value each in Flink layout, null for a null side; getTargetTopic is null', () => {
+    const schema = new TypeInformationKeyValueSerializationSchema(Types.STRING, Types.LONG);
+    expect(hex(schema.serializeKey(['user-1', 5])!)).toBe('07757365722d31');
+    expect(hex(schema.serializeValue(['user-1', 5])!)).toBe('0000000000000005');
+    expect(schema.serializeKey([null, 5])).toBeNull();
+    expect(schema.serializeValue(['k', null])).toBeNull();
+    expect(hex(schema.serializeKey({ f0: 'a', f1: 1 } as unknown as [string, number])!)).toBe('0261');
+    expect(schema.getTargetTopic(['k', 1])).toBeNull();
+    expect(schema.getProducedType().toString()).toBe('Tuple2<String, Long>');
+  });
+
+  it('reads [key, value] with null for a missing key or a tombstone', () => {
+    const schema = new TypeInformationKeyValueSerializationSchema(Types.INT, Types.STRING);
+    expect(schema.deserialize(rec(Buffer.from('00000007', 'hex'), Buffer.from('026f', 'hex')))).toEqual([7, 'o']);
+    expect(schema.deserialize(rec(null, null))).toEqual([null, null]);
+    expect(schema.isEndOfStream([1, 'x'])).toBe(false);
+  });
+
+  it('names the side that failed', () => {
+    const schema = new TypeInformationKeyValueSerializationSchema(Types.INT, Types.LONG);
+    expect(() => schema.deserialize(rec(Buffer.from('00', 'hex'), null))).toThrow(
+      'Unable to deserialize message: key Integer from 1 byte(s): truncated input: reading Integer needs 4 byte(s) at offset 0, only 1 left',
+    );
+    expect(() => schema.serializeValue([1, 1.5])).toThrow(/^Unable to serialize record value as Long: Long: 1.5 is not a safe integer/);
   });
 });
