@@ -9,6 +9,7 @@ import {
   type ListState,
   type ReaderOutput,
   type SourceContext,
+  type WatermarkStrategy,
 } from '../../lib/index.js';
 import type { DeserializationSchema, KafkaDeserializationSchema, KeyedDeserializationSchema } from '../../serialization/index.js';
 import {
@@ -27,7 +28,6 @@ import { legacyDeserializer } from './deserializers.js';
 import { KafkaSourceReader, type KafkaPartitionOffsetState, type Subscription } from './KafkaSourceReader.js';
 import { keyOfAny } from './KafkaTopicPartition.js';
 import { Pattern, toPattern } from './Pattern.js';
-import type { WatermarkStrategyLike } from './WatermarkStrategy.js';
 
 /** Like Flink `FlinkKafkaConsumerBase.KEY_PARTITION_DISCOVERY_INTERVAL_MILLIS`. */
 const KEY_PARTITION_DISCOVERY_INTERVAL_MILLIS = 'flink.partition-discovery.interval-millis';
@@ -64,7 +64,7 @@ export class FlinkKafkaConsumerBase<T> extends RichParallelSourceFunction<T> imp
   private startupOffsetsTimestamp: number | undefined;
   private enableCommitOnCheckpoints = true;
   private filterRestoredPartitionsWithCurrentTopicsDescriptor = true;
-  private watermarkStrategy: WatermarkStrategyLike<T> | undefined;
+  private watermarkStrategy: WatermarkStrategy<T> | undefined;
   private unionOffsetStates: ListState<KafkaPartitionOffsetState> | undefined;
   private restoredState: KafkaPartitionOffsetState[] | undefined;
   private reader: KafkaSourceReader<T> | undefined;
@@ -157,7 +157,7 @@ export class FlinkKafkaConsumerBase<T> extends RichParallelSourceFunction<T> imp
    * Like Flink `assignTimestampsAndWatermarks(WatermarkStrategy)`: one timestamp assigner and watermark generator per
    * Kafka partition; the source's watermark is the minimum over the non-idle partitions.
    */
-  assignTimestampsAndWatermarks(watermarkStrategy: WatermarkStrategyLike<T>): this {
+  assignTimestampsAndWatermarks(watermarkStrategy: WatermarkStrategy<T>): this {
     if (!watermarkStrategy) throw new TypeError('watermarkStrategy');
     if (this.watermarkStrategy) throw new Error('Some watermark strategy has already been set.');
     this.watermarkStrategy = watermarkStrategy;

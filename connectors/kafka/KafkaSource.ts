@@ -1,4 +1,4 @@
-import { Boundedness, Properties, type Source, type SourceReader, type SourceReaderContext } from '../../lib/index.js';
+import { Boundedness, Properties, type Source, type SourceReader, type SourceReaderContext, type WatermarkedReaderContext, type WatermarkStrategy } from '../../lib/index.js';
 import type { DeserializationSchema, KafkaRecordDeserializationSchema } from '../../serialization/index.js';
 import { getBoolean, getInt, KafkaConfigException, OffsetCommitMode, parseClientConfig, StartupMode, type KafkaProperties } from './config.js';
 import { recordDeserializer, valueDeserializer, type RecordDeserializer } from './deserializers.js';
@@ -89,7 +89,11 @@ export class KafkaSource<OUT> implements Source<OUT, KafkaPartitionOffsetState> 
     const discovery = getInt(p, KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL_MS, 300000);
     const commitOnCheckpoint = getBoolean(p, KafkaSourceOptions.COMMIT_OFFSETS_ON_CHECKPOINT, true);
     const commitMode = context.checkpointingEnabled && commitOnCheckpoint && client.groupId ? OffsetCommitMode.ON_CHECKPOINTS : OffsetCommitMode.DISABLED;
-    return new KafkaSourceReader<OUT>({
+    // Per-partition watermarks with the strategy of env.fromSource(source, strategy, name), like Flink's split-aware
+    // SourceOperator; noWatermarks() needs no generators.
+    const strategy = (context as WatermarkedReaderContext).watermarkStrategy as WatermarkStrategy<OUT> | undefined;
+    const reader = new KafkaSourceReader<OUT>({
+      ...(strategy ? { watermarkStrategy: strategy } : {}),
       client,
       subscription: this.subscription,
       deserializer: this.deserializer,
@@ -109,6 +113,8 @@ export class KafkaSource<OUT> implements Source<OUT, KafkaPartitionOffsetState> 
       taskName: context.taskNameWithSubtasks,
       ...(context.restoredState ? { restoredState: context.restoredState as KafkaPartitionOffsetState[] } : {}),
     });
+    if (strategy) (reader as { appliesWatermarkStrategy?: boolean }).appliesWatermarkStrategy = true;
+    return reader;
   }
 }
 

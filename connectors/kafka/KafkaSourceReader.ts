@@ -1,11 +1,21 @@
-import { InputStatus, type Counter, type MetricGroup, type ReaderOutput, type SourceReader } from '../../lib/index.js';
+import {
+  InputStatus,
+  type Counter,
+  type MetricGroup,
+  type ReaderOutput,
+  type SourceReader,
+  type TimestampAssigner,
+  type WatermarkGenerator,
+  type WatermarkGeneratorContext,
+  type WatermarkOutput,
+  type WatermarkStrategy,
+} from '../../lib/index.js';
 import type { Collector } from '../../serialization/index.js';
 import { KafkaClientAdapter, KafkaSourceException, type PartitionFetchResult } from './KafkaClientAdapter.js';
 import { KafkaTopicPartitionStateSentinel as S, OffsetCommitMode, StartupMode, type KafkaClientConfig } from './config.js';
 import { deserializationFailure, type RecordDeserializer } from './deserializers.js';
 import { KafkaTopicPartitionAssigner, partitionKey } from './KafkaTopicPartition.js';
 import type { Pattern } from './Pattern.js';
-import type { WatermarkGenerator, WatermarkOutput, WatermarkStrategyLike } from './WatermarkStrategy.js';
 
 /** One entry of the source's operator state, like Flink's `Tuple2<KafkaTopicPartition, Long>`. @public */
 export interface KafkaPartitionOffsetState {
@@ -39,7 +49,8 @@ export interface KafkaReaderOptions<T> {
   discoveryIntervalMs?: number;
   commitMode: OffsetCommitMode;
   autoCommitIntervalMs: number;
-  watermarkStrategy?: WatermarkStrategyLike<T>;
+  /** Per-partition watermarks (FlinkKafkaConsumer.assignTimestampsAndWatermarks, or the strategy of env.fromSource). */
+  watermarkStrategy?: WatermarkStrategy<T>;
   autoWatermarkIntervalMs: number;
   filterRestoredPartitions: boolean;
   metricGroup?: MetricGroup;
@@ -75,9 +86,13 @@ class PartitionState<T> implements WatermarkOutput {
     this.key = partitionKey(topic, partition);
     this.offset = offset;
   }
-  emitWatermark(wm: number): void {
+  emitWatermark(mark: number | { getTimestamp(): number }): void {
+    const wm = typeof mark === 'number' ? mark : mark.getTimestamp();
     this.idle = false;
     if (wm > this.watermark) this.watermark = wm;
+  }
+  markActive(): void {
+    this.idle = false;
   }
   markIdle(): void {
     this.idle = true;
@@ -118,6 +133,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
   private out!: ReaderOutput<T>;
   private readonly collector: Collector<T>;
   private readonly assigner: ((e: T, ts: number) => number) | undefined;
+  private readonly wmContext: WatermarkGeneratorContext;
   private lastWatermark = Number.MIN_SAFE_INTEGER;
   private nextWatermarkAt = 0;
   private idleMarked = false;
@@ -138,7 +154,9 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
     this.commitsSucceeded = base?.counter('commitsSucceeded');
     this.commitsFailed = base?.counter('commitsFailed');
     this.skipped = base?.counter('numRecordsSkipped');
-    this.assigner = o.watermarkStrategy?.createTimestampAssigner?.();
+    const ws = o.watermarkStrategy;
+    this.wmContext = { getMetricGroup: () => o.metricGroup!, currentProcessingTime: () => Date.now() };
+    if (ws && typeof ws.createTimestampAssigner === 'function') this.assigner = assignerFn(ws.createTimestampAssigner(this.wmContext));
     if (o.restoredState) {
       this.restoredOwned = o.restoredState.filter((s) => this.owns(s.topic, s.partition));
     }
@@ -278,7 +296,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
 
   private addPartition(topic: string, partition: number, offset: number): PartitionState<T> {
     const ps = new PartitionState<T>(topic, partition, offset);
-    if (this.o.watermarkStrategy) ps.generator = this.o.watermarkStrategy.createWatermarkGenerator();
+    if (this.o.watermarkStrategy) ps.generator = this.o.watermarkStrategy.createWatermarkGenerator(this.wmContext);
     this.partitions.set(ps.key, ps);
     this.knownTopics.add(topic);
     this.registerMetrics(ps);
@@ -643,4 +661,9 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
   assignedPartitions(): string[] {
     return [...this.partitions.keys()];
   }
+}
+
+function assignerFn<T>(a: TimestampAssigner<T>): (element: T, recordTimestamp: number) => number {
+  if (typeof a === 'function') return a;
+  return a.extractTimestamp.bind(a);
 }

@@ -26,12 +26,32 @@ export {
 } from './config.js';
 export { KafkaSourceException } from './KafkaClientAdapter.js';
 export type { KafkaPartitionOffsetState } from './KafkaSourceReader.js';
-export {
-  WatermarkStrategy,
-  type WatermarkStrategyLike,
-  type WatermarkGenerator,
-  type WatermarkOutput,
-  type TimestampAssigner,
-} from './WatermarkStrategy.js';
 
 // ---- sink
+export {
+  FlinkKafkaProducer,
+  FlinkKafkaProducer010,
+  FlinkKafkaProducer011,
+  FlinkKafkaProducer010Configuration,
+  Semantic,
+  FlinkKafkaErrorCode,
+  FlinkKafkaException,
+  TransactionalIdsGenerator,
+  type KafkaTransactionState,
+  type KafkaTransactionContext,
+  type NextTransactionalIdHint,
+  type OptionalLike,
+  type ProducerProperties,
+} from './FlinkKafkaProducer.js';
+export { FlinkKafkaPartitioner, FlinkFixedPartitioner, type KafkaPartitioner } from './FlinkKafkaPartitioner.js';
+export { KafkaSerializationSchemaWrapper, type KafkaContextAware } from './KafkaSerializationSchemaWrapper.js';
+export {
+  KafkaSink,
+  KafkaSinkBuilder,
+  DeliveryGuarantee,
+  KafkaRecordSerializationSchema,
+  KafkaRecordSerializationSchemaBuilder,
+  type KafkaSinkContext,
+  type TopicSelector,
+  type HeaderProvider,
+} from './KafkaSink.js';

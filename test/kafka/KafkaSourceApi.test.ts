@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Properties } from 'flink-ts';
+import { Properties, WatermarkStrategy } from 'flink-ts';
 import {
   FlinkKafkaConsumer,
   FlinkKafkaConsumer010,
@@ -13,7 +13,6 @@ import {
   OffsetResetStrategy,
   OffsetsInitializer,
   Pattern,
-  WatermarkStrategy,
 } from 'flink-ts/connectors/kafka';
 import { SimpleStringSchema } from 'flink-ts/serialization';
 

@@ -3,7 +3,7 @@
  * offset commits, deserialization outcomes and bad input.
  */
 import { describe, expect, it } from 'vitest';
-import { ManualClock, Properties, RichMapFunction, StreamExecutionEnvironment, Tuple2 } from 'flink-ts';
+import { ManualClock, Properties, RichMapFunction, StreamExecutionEnvironment, Time, TumblingEventTimeWindows, Tuple2, WatermarkStrategy } from 'flink-ts';
 import { FlinkKafkaConsumer, FlinkKafkaConsumer011, KafkaTopicPartition, KafkaTopicPartitionAssigner, Pattern } from 'flink-ts/connectors/kafka';
 import { SimpleStringSchema, type ConsumerRecord, type DeserializationSchema, type KafkaDeserializationSchema } from 'flink-ts/serialization';
 import { createKafka, createTopic, kafkaBootstrapServers, newGroupId, produce, uniqueName, waitFor } from '../support/kafka.js';
@@ -304,5 +304,37 @@ describe('FlinkKafkaConsumer deserialization', () => {
     await produce(topic, ['1', '2', 'END', '3']);
     const out = await env().addSource(new FlinkKafkaConsumer(topic, new StrictInts(), props()).setStartFromEarliest()).executeAndCollect();
     expect(out).toEqual([1, 2]);
+  });
+});
+
+describe('FlinkKafkaConsumer per-partition watermarks', () => {
+  it('the source watermark is the minimum over the partitions (assignTimestampsAndWatermarks on the consumer)', async () => {
+    const topic = await createTopic({ partitions: 2 });
+    const rec = (p: number, ts: number) => ({ value: `${p}:${ts}`, partition: p, timestamp: String(ts) });
+    await produce(topic, [...[1000, 1001, 1002, 1003, 1004].map((ts) => rec(0, ts)), ...[5000, 5001, 5002, 5003, 5004].map((ts) => rec(1, ts))]);
+    const e = env();
+    e.getConfig().setAutoWatermarkInterval(20);
+    const consumer = new FlinkKafkaConsumer<string>(topic, new SimpleStringSchema(), props()).setStartFromEarliest();
+    consumer.assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<string>());
+    const windows = e
+      .addSource(consumer)
+      .keyBy(() => 'all')
+      .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+      .reduce((a, b) => [a, b].sort().join(','));
+    const job = startJob(e, windows);
+    try {
+      await waitReading(job.client, 2);
+      await waitFor(() => (metrics(job.client, `partition.1.currentOffsets`)[0]?.[1] as number) === 4);
+      // Partition 0 at 1004 holds the watermark at 1003 although partition 1 is at 5004: no window fired yet.
+      await produce(topic, [rec(0, 3000)]);
+      await waitCount(job.out, 1);
+      // 2999 = min(3000 - 1, 5004 - 1): only [1000, 2000) fired; a per-source maximum (5003) would also fire [3000, 4000).
+      expect(job.out).toEqual(['0:1000,0:1001,0:1002,0:1003,0:1004']);
+      await produce(topic, [rec(0, 4500)]);
+      await waitCount(job.out, 2);
+      expect(job.out[1]).toBe('0:3000');
+    } finally {
+      await cancel(job);
+    }
   });
 });
