@@ -94,13 +94,13 @@ export class DateTimeFormat {
           break;
         }
         case 'M':
-          out += f.month!.padStart(count, '0');
+          out += String(Number(f.month)).padStart(count, '0');
           break;
         case 'd':
-          out += f.day!.padStart(count, '0');
+          out += String(Number(f.day)).padStart(count, '0');
           break;
         case 'H':
-          out += f.hour!.padStart(count, '0');
+          out += String(Number(f.hour)).padStart(count, '0');
           break;
         case 'h': {
           const h = Number(f.hour) % 12 || 12;
@@ -108,10 +108,10 @@ export class DateTimeFormat {
           break;
         }
         case 'm':
-          out += f.minute!.padStart(count, '0');
+          out += String(Number(f.minute)).padStart(count, '0');
           break;
         case 's':
-          out += f.second!.padStart(count, '0');
+          out += String(Number(f.second)).padStart(count, '0');
           break;
         case 'S':
           out += String(ms).padStart(3, '0').slice(0, count).padEnd(count, '0');
