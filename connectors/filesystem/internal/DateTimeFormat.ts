@@ -52,10 +52,22 @@ export class DateTimeFormat {
           i += 2;
           continue;
         }
-        const end = p.indexOf("'", i + 1);
-        if (end < 0) throw new Error(`Pattern ends with an incomplete string literal: ${p}`);
-        literal += p.slice(i + 1, end).replace(/''/g, "'");
-        i = end + 1;
+        // Inside quotes, '' is a quote.
+        let j = i + 1;
+        for (;;) {
+          if (j >= p.length) throw new Error(`Pattern ends with an incomplete string literal: ${p}`);
+          if (p[j] === "'") {
+            if (p[j + 1] === "'") {
+              literal += "'";
+              j += 2;
+              continue;
+            }
+            break;
+          }
+          literal += p[j];
+          j++;
+        }
+        i = j + 1;
         continue;
       }
       if (/[A-Za-z]/.test(c)) {
