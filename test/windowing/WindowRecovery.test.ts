@@ -75,7 +75,7 @@ describe('windows across failure and recovery', () => {
       const out: string[] = [];
       env
         .addSource(new ReplayableSource([a(1, 1), a(2, 2), a(4, 13), a(8, 4), 'PAUSE', { v: 'FAIL', ts: 5 }, a(16, 6), { wm: 30 }]))
-        .flatMap((x: E | 'FAIL', o) => {
+        .flatMap<E>((x: E | 'FAIL', o) => {
           if (x !== 'FAIL') return o.collect(x);
           if (!shared.failed) {
             shared.failed = true;
