@@ -5,7 +5,9 @@ import type { KeyedOnTimerContext, KeyedProcessContext, KeyedProcessFunctionLike
 import { TimeDomain, type TimerService } from '../../functions/TimerService.js';
 import { NO_TIMESTAMP } from '../elements.js';
 import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
-import type { OneInputStreamOperator } from './AbstractStreamOperator.js';
+import type { OneInputStreamOperator, OperatorContext } from './AbstractStreamOperator.js';
+import type { Output } from '../Output.js';
+import { specialize } from '../../util/specialize.js';
 import type { InternalTimer, InternalTimerService, Triggerable } from './InternalTimerService.js';
 import { TimestampedCollector } from './TimestampedCollector.js';
 
@@ -23,7 +25,7 @@ export class KeyedProcessOperator<K, IN, OUT>
   private readonly onTimerFn: ((ts: number, ctx: KeyedOnTimerContext<K>, out: Collector<OUT>) => void) | undefined;
   private collector!: TimestampedCollector<OUT>;
   private timerService!: InternalTimerService<undefined>;
-  private ts = NO_TIMESTAMP;
+  ts = NO_TIMESTAMP;
   private domain: TimeDomain | undefined;
 
   constructor(fn: KeyedProcessFunctionLike<K, IN, OUT>, keySelector: KeySelector<IN, K>) {
@@ -53,18 +55,39 @@ export class KeyedProcessOperator<K, IN, OUT>
     },
   };
 
+  override setup(ctx: OperatorContext, output: Output<OUT>): void {
+    super.setup(ctx, output);
+    const collector = (this.collector = new TimestampedCollector(output));
+    this.processElement = specialize(
+      (
+        self: { ts: number },
+        getKey: (v: IN) => K,
+        backend: { setCurrentKey(k: unknown): void },
+        fn: (v: IN, c: KeyedProcessContext<K>, out: Collector<OUT>) => void,
+        context: KeyedProcessContext<K>,
+        out: TimestampedCollector<OUT>,
+      ) =>
+        (value: IN, timestamp: number) => {
+          backend.setCurrentKey(getKey(value));
+          self.ts = timestamp;
+          out.timestamp = timestamp;
+          fn(value, context, out);
+        },
+      this as never,
+      this.getKey,
+      this.keyedBackend,
+      this.fn,
+      this.context,
+      collector,
+    );
+  }
+
   override open(): void | Promise<void> {
-    this.collector = new TimestampedCollector(this.output);
     this.timerService = this.getInternalTimerService<undefined>('user-timers', this);
     return super.open();
   }
 
-  processElement(value: IN, timestamp: number): void {
-    this.setCurrentKey(this.getKey(value));
-    this.ts = timestamp;
-    this.collector.timestamp = timestamp;
-    this.fn(value, this.context, this.collector);
-  }
+  processElement!: (value: IN, timestamp: number) => void;
 
   onEventTime(timer: InternalTimer<undefined>): void {
     this.fire(timer, TimeDomain.EVENT_TIME, timer.timestamp);
