@@ -12,7 +12,7 @@ export { StringWriter } from './writers/StringWriter.js';
 export { CsvWriter } from './writers/CsvWriter.js';
 export { JsonLinesWriter } from './writers/JsonLinesWriter.js';
 export { AvroWriter } from './writers/AvroWriter.js';
-export type { AvroContainerOptions } from './writers/AvroContainer.js';
+export type { AvroContainerOptions, AvroSchemaLike } from './writers/AvroContainer.js';
 
 export { StreamingFileSink, FileSink, FileSinkBuilder } from './streaming/StreamingFileSink.js';
 export { DateTimeBucketAssigner, BasePathBucketAssigner, type BucketAssigner, type BucketAssignerContext } from './streaming/BucketAssigner.js';

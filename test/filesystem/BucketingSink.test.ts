@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, RestartStrategies, StreamExecutionEnvironment, Tuple2 } from 'flink-ts';
 import { BasePathBucketer, BucketingSink, CsvWriter, DateTimeBucketer, JsonLinesWriter } from 'flink-ts/connectors/filesystem';
-import { listFiles, pushSource, read, tempDir, waitFor, type PushControl } from './helpers.js';
+import { eventually, listFiles, pushSource, read, tempDir, waitFor, type PushControl } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 
@@ -36,30 +36,30 @@ describe('BucketingSink', () => {
     const t = setup<string>((s) => s.setBucketer(new DateTimeBucketer('yyyy-MM-dd--HHmm', 'UTC')).setBatchSize(10));
     await t.push('aaaa', 'bbbb', 'cccc', 'dddd');
     // 5 bytes a line: the file rolls once it holds more than 10 bytes.
-    expect(listFiles(t.dir)).toEqual(['2026-01-02--0304/_part-0-0.pending', '2026-01-02--0304/_part-0-1.in-progress']);
-    expect(read(t.dir, '2026-01-02--0304/_part-0-0.pending')).toBe('aaaa\nbbbb\ncccc\n');
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['2026-01-02--0304/_part-0-0.pending', '2026-01-02--0304/_part-0-1.in-progress']));
+    await eventually(() => expect(read(t.dir, '2026-01-02--0304/_part-0-0.pending')).toBe('aaaa\nbbbb\ncccc\n'));
     await t.checkpoint(1000);
     await waitFor(() => listFiles(t.dir).includes('2026-01-02--0304/part-0-0'), 'part-0-0 finished');
-    expect(listFiles(t.dir)).toEqual(['2026-01-02--0304/_part-0-1.in-progress', '2026-01-02--0304/part-0-0']);
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['2026-01-02--0304/_part-0-1.in-progress', '2026-01-02--0304/part-0-0']));
     // A minute later: a new bucket.
     t.clock.advanceBy(60_000 - 1000);
     await t.push('eeee');
-    expect(listFiles(t.dir)).toContain('2026-01-02--0305/_part-0-0.in-progress');
+    await eventually(() => expect(listFiles(t.dir)).toContain('2026-01-02--0305/_part-0-0.in-progress'));
     await t.client.cancel();
   });
 
   it('closes part files of buckets not written to for the inactive threshold, checked every inactive-check interval', async () => {
     const t = setup<string>((s) => s.setBucketer(new BasePathBucketer()).setInactiveBucketCheckInterval(10_000).setInactiveBucketThreshold(30_000), 0);
     await t.push('x');
-    expect(listFiles(t.dir)).toEqual(['_part-0-0.in-progress']);
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['_part-0-0.in-progress']));
     t.clock.advanceBy(30_000); // check at 30 s: last write 30 s ago is not older than the threshold
     await new Promise((r) => setTimeout(r, 30));
-    expect(listFiles(t.dir)).toEqual(['_part-0-0.in-progress']);
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['_part-0-0.in-progress']));
     t.clock.advanceBy(10_000); // check at 40 s: inactive
     await waitFor(() => listFiles(t.dir).includes('_part-0-0.pending'), 'the inactive part file closed');
     // Without checkpointing, pending files are never finished (Flink's behaviour).
     await t.push('y');
-    expect(listFiles(t.dir)).toEqual(['_part-0-0.pending', '_part-0-1.in-progress']);
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['_part-0-0.pending', '_part-0-1.in-progress']));
     await t.client.cancel();
   });
 
@@ -70,8 +70,8 @@ describe('BucketingSink', () => {
     await t.push('b'); // 5 s is not more than the interval
     t.clock.advanceBy(1);
     await t.push('c');
-    expect(listFiles(t.dir)).toEqual(['_part-0-0.pending', '_part-0-1.in-progress']);
-    expect(read(t.dir, '_part-0-0.pending')).toBe('a\nb\n');
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['_part-0-0.pending', '_part-0-1.in-progress']));
+    await eventually(() => expect(read(t.dir, '_part-0-0.pending')).toBe('a\nb\n'));
     await t.client.cancel();
   });
 
@@ -91,7 +91,7 @@ describe('BucketingSink', () => {
     mkdirSync(join(t.dir, '2026/01/02'), { recursive: true });
     writeFileSync(join(t.dir, '2026/01/02/data-0-0.txt'), 'from an earlier job\n');
     await t.push('a', 'b');
-    expect(listFiles(t.dir)).toEqual(['2026/01/02/.data-0-1.txt.done', '2026/01/02/.data-0-2.txt.wip', '2026/01/02/data-0-0.txt']);
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['2026/01/02/.data-0-1.txt.done', '2026/01/02/.data-0-2.txt.wip', '2026/01/02/data-0-0.txt']));
     await t.checkpoint(1000);
     await waitFor(() => listFiles(t.dir).includes('2026/01/02/data-0-1.txt'), 'finished');
     await t.client.cancel();
@@ -101,12 +101,12 @@ describe('BucketingSink', () => {
     const csv = setup<Tuple2<string, number>>((s) => s.setBucketer(new BasePathBucketer()).setWriter(new CsvWriter()));
     await csv.push(new Tuple2('a', 1), new Tuple2('b,c', 2.5));
     await csv.checkpoint(1000); // flushes the in-progress file
-    expect(read(csv.dir, '_part-0-0.in-progress')).toBe('a,1\nb,c,2.5\n');
+    await eventually(() => expect(read(csv.dir, '_part-0-0.in-progress')).toBe('a,1\nb,c,2.5\n'));
     await csv.client.cancel();
     const json = setup<{ id: number; tags: string[] }>((s) => s.setBucketer(new BasePathBucketer()).setWriter(new JsonLinesWriter()));
     await json.push({ id: 1, tags: ['x'] });
     await json.checkpoint(1000);
-    expect(read(json.dir, '_part-0-0.in-progress')).toBe('{"id":1,"tags":["x"]}\n');
+    await eventually(() => expect(read(json.dir, '_part-0-0.in-progress')).toBe('{"id":1,"tags":["x"]}\n'));
     await json.client.cancel();
   });
 

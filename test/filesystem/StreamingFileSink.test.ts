@@ -17,7 +17,7 @@ import {
   SimpleStringEncoder,
   StreamingFileSink,
 } from 'flink-ts/connectors/filesystem';
-import { listFiles, pushSource, read, tempDir, waitFor, type PushControl } from './helpers.js';
+import { eventually, listFiles, pushSource, read, tempDir, waitFor, type PushControl } from './helpers.js';
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
 const HIDDEN = /^\.part-0-(\d+)\.inprogress\.[0-9a-f-]{36}$/;
@@ -58,13 +58,13 @@ describe('StreamingFileSink', () => {
     await t.push('abc', 'def', 'ghi');
     // 4 bytes a line; a part rolls once bigger than 5 bytes: after 2 lines.
     const files = listFiles(t.dir);
-    expect(files).toHaveLength(2);
+    await eventually(() => expect(listFiles(t.dir)).toHaveLength(2));
     expect(files.every((f) => f.startsWith('2026-01-02--03/') && HIDDEN.test(f.split('/')[1]!))).toBe(true);
     await t.checkpoint(1000);
     await waitFor(() => listFiles(t.dir).includes('2026-01-02--03/part-0-0'), 'part-0-0 committed');
-    expect(read(t.dir, '2026-01-02--03/part-0-0')).toBe('abc\ndef\n');
+    await eventually(() => expect(read(t.dir, '2026-01-02--03/part-0-0')).toBe('abc\ndef\n'));
     // part-0-1 is still in progress (it holds 4 bytes: not bigger than 5, so no roll on checkpoint).
-    expect(listFiles(t.dir).filter((f) => HIDDEN.test(f.split('/')[1]!))).toHaveLength(1);
+    await eventually(() => expect(listFiles(t.dir).filter((f) => HIDDEN.test(f.split('/')[1]!))).toHaveLength(1));
     await t.client.cancel();
   });
 
@@ -84,14 +84,14 @@ describe('StreamingFileSink', () => {
     await t.push('b');
     t.clock.advanceBy(3_000); // 3 s since the last write, 6 s old: keeps going
     await new Promise((r) => setTimeout(r, 30));
-    expect(listFiles(t.dir).filter((f) => f.startsWith('.out-0-0.txt.inprogress.'))).toHaveLength(1);
+    await eventually(() => expect(listFiles(t.dir).filter((f) => f.startsWith('.out-0-0.txt.inprogress.'))).toHaveLength(1));
     await t.push('c');
     t.clock.advanceBy(4_000); // 10 s old: rolls by the rollover interval
     await new Promise((r) => setTimeout(r, 30));
     await t.push('d');
-    expect(listFiles(t.dir).map((f) => f.replace(/inprogress\..*/, 'inprogress.*'))).toEqual(['.out-0-0.txt.inprogress.*', '.out-0-1.txt.inprogress.*']);
+    await eventually(() => expect(listFiles(t.dir).map((f) => f.replace(/inprogress\..*/, 'inprogress.*'))).toEqual(['.out-0-0.txt.inprogress.*', '.out-0-1.txt.inprogress.*']));
     // Without checkpointing nothing is ever committed (Flink's behaviour).
-    expect(listFiles(t.dir).some((f) => !f.startsWith('.'))).toBe(false);
+    await eventually(() => expect(listFiles(t.dir).some((f) => !f.startsWith('.'))).toBe(false));
     await t.client.cancel();
   });
 
@@ -104,8 +104,8 @@ describe('StreamingFileSink', () => {
     await t.push('c');
     await t.checkpoint(1000);
     await waitFor(() => listFiles(t.dir).includes('part-0-1'), 'part-0-1');
-    expect(listFiles(t.dir)).toEqual(['part-0-0', 'part-0-1']);
-    expect(read(t.dir, 'part-0-0') + read(t.dir, 'part-0-1')).toBe('a\nb\nc\n');
+    await eventually(() => expect(listFiles(t.dir)).toEqual(['part-0-0', 'part-0-1']));
+    await eventually(() => expect(read(t.dir, 'part-0-0') + read(t.dir, 'part-0-1')).toBe('a\nb\nc\n'));
     await t.client.cancel();
   });
 });
@@ -126,7 +126,7 @@ describe('FileSink', () => {
 });
 
 describe('Avro container files', () => {
-  const schema = { type: 'record', name: 'Event', fields: [{ name: 'id', type: 'long' }, { name: 'name', type: 'string' }] } as const;
+  const schema = { type: 'record', name: 'Event', fields: [{ name: 'id', type: 'long' }, { name: 'name', type: 'string' }] };
   const decode = async (path: string) => {
     const out: unknown[] = [];
     await new Promise<void>((resolve, reject) => avro.createFileDecoder(path).on('data', (r: unknown) => out.push({ ...(r as object) })).on('end', resolve).on('error', reject));

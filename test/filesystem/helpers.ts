@@ -127,3 +127,17 @@ export function countingSource(n: number, control: CountingControl, opts: { ever
     },
   };
 }
+
+/** Retries `assertion` until it passes (or rethrows its last failure after `timeoutMs`). */
+export async function eventually(assertion: () => void | Promise<void>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await assertion();
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}

@@ -1,3 +1,4 @@
+import { ioError } from '../fs/LocalSinkFileSystem.js';
 import type { RecoverableOutputStream } from '../fs/SinkFileSystem.js';
 
 /**
@@ -52,7 +53,12 @@ export class PartFileOutput {
   }
 
   private hand(chunk: Buffer): void {
-    const r = this.stream.write(chunk);
+    let r: void | Promise<void>;
+    try {
+      r = this.stream.write(chunk);
+    } catch (e) {
+      throw ioError('write to', this.stream.path, e);
+    }
     if (r) this.pendingIo = this.pendingIo ? this.pendingIo.then(() => r) : r;
   }
 

@@ -1,6 +1,5 @@
-import type avro from 'avsc';
 import type { PartFileOutput } from '../internal/PartFileOutput.js';
-import { AvroContainerEncoder, type AvroContainerOptions } from '../writers/AvroContainer.js';
+import { AvroContainerEncoder, type AvroContainerOptions, type AvroSchemaLike } from '../writers/AvroContainer.js';
 
 /** Writes records into a bulk-format part file, like Flink `BulkWriter`. @public */
 export interface BulkWriter<T> {
@@ -20,14 +19,14 @@ export interface BulkWriterFactory<T> {
  * @example
  * ```ts
  * import { AvroWriters, FileSink } from 'flink-ts/connectors/filesystem';
- * const schema = { type: 'record', name: 'User', fields: [{ name: 'name', type: 'string' }] } as const;
+ * const schema = { type: 'record', name: 'User', fields: [{ name: 'name', type: 'string' }] };
  * const sink = FileSink.forBulkFormat('/tmp/avro', AvroWriters.forGenericRecord<{ name: string }>(schema)).build();
  * ```
  * @public
  */
 export const AvroWriters = {
   /** Records as plain objects matching `schema` (Flink: `GenericRecord`). */
-  forGenericRecord<T = Record<string, unknown>>(schema: avro.Schema, options?: AvroContainerOptions): BulkWriterFactory<T> {
+  forGenericRecord<T = Record<string, unknown>>(schema: AvroSchemaLike, options?: AvroContainerOptions): BulkWriterFactory<T> {
     new AvroContainerEncoder(schema, options); // validate now, not in the job
     return {
       create(out: PartFileOutput): BulkWriter<T> {
@@ -42,7 +41,7 @@ export const AvroWriters = {
     };
   },
   /** Flink's `forSpecificRecord`/`forReflectRecord` take a class; here the schema. Same as {@link forGenericRecord}. */
-  forReflectRecord<T>(schema: avro.Schema, options?: AvroContainerOptions): BulkWriterFactory<T> {
+  forReflectRecord<T>(schema: AvroSchemaLike, options?: AvroContainerOptions): BulkWriterFactory<T> {
     return AvroWriters.forGenericRecord<T>(schema, options);
   },
 };

@@ -18,6 +18,9 @@ function encodeLong(n: number): Buffer {
 }
 const encodeBytes = (b: Buffer) => Buffer.concat([encodeLong(b.length), b]);
 
+/** An Avro schema: a JSON string (what Flink's `new Schema.Parser().parse(...)` reads), a schema object, or an avsc `Type`. @public */
+export type AvroSchemaLike = string | object;
+
 /** Options of Avro container files. @public */
 export interface AvroContainerOptions {
   /** `null` (default) or `deflate`, like Avro's `CodecFactory`. */
@@ -40,10 +43,10 @@ export class AvroContainerEncoder {
   private readonly codec: 'null' | 'deflate';
   private readonly syncInterval: number;
   constructor(
-    readonly schema: avro.Schema | avro.Type,
+    readonly schema: AvroSchemaLike,
     options: AvroContainerOptions = {},
   ) {
-    this.type = avro.Type.isType(schema) ? (schema as avro.Type) : avro.Type.forSchema(schema as avro.Schema);
+    this.type = avro.Type.isType(schema) ? (schema as avro.Type) : avro.Type.forSchema((typeof schema === 'string' ? JSON.parse(schema) : schema) as avro.Schema);
     this.codec = options.codec ?? 'null';
     if (this.codec !== 'null' && this.codec !== 'deflate') throw new Error(`Unsupported Avro codec '${String(this.codec)}' (null or deflate)`);
     this.syncInterval = options.syncInterval ?? 64_000;

@@ -1,5 +1,4 @@
-import type avro from 'avsc';
-import { AvroContainerEncoder, type AvroContainerOptions } from './AvroContainer.js';
+import { AvroContainerEncoder, type AvroContainerOptions, type AvroSchemaLike } from './AvroContainer.js';
 import { StreamWriterBase, type Writer } from './Writer.js';
 
 /**
@@ -9,7 +8,7 @@ import { StreamWriterBase, type Writer } from './Writer.js';
  * @example
  * ```ts
  * import { AvroWriter, BucketingSink } from 'flink-ts/connectors/filesystem';
- * const schema = { type: 'record', name: 'Event', fields: [{ name: 'id', type: 'long' }] } as const;
+ * const schema = { type: 'record', name: 'Event', fields: [{ name: 'id', type: 'long' }] };
  * const sink = new BucketingSink<{ id: number }>('/tmp/avro').setWriter(new AvroWriter(schema, { codec: 'deflate' }));
  * ```
  * @public
@@ -17,7 +16,7 @@ import { StreamWriterBase, type Writer } from './Writer.js';
 export class AvroWriter<T> extends StreamWriterBase<T> {
   private encoder: AvroContainerEncoder | undefined;
   constructor(
-    readonly schema: avro.Schema,
+    readonly schema: AvroSchemaLike,
     readonly options: AvroContainerOptions = {},
   ) {
     super();
