@@ -215,6 +215,7 @@ describe('FlinkKafkaConsumer offset commits', () => {
       expect(metrics(job.client, '.commitsSucceeded')[0]?.[1]).toBeGreaterThanOrEqual(1);
       expect(metrics(job.client, `KafkaConsumer.topic.${topic}.partition.0.committedOffsets`)[0]?.[1]).toBe(5);
       expect(metrics(job.client, `KafkaConsumer.topic.${topic}.partition.1.currentOffsets`)[0]?.[1]).toBe(4);
+      expect(metrics(job.client, `KafkaConsumer.topic.${topic}.partition.1.records-lag`)[0]?.[1]).toBe(0);
       expect(await groupMembers(group)).toBe(0);
     } finally {
       await cancel(job);
@@ -333,6 +334,31 @@ describe('FlinkKafkaConsumer per-partition watermarks', () => {
       await produce(topic, [rec(0, 4500)]);
       await waitCount(job.out, 2);
       expect(job.out[1]).toBe('0:3000');
+    } finally {
+      await cancel(job);
+    }
+  });
+});
+
+describe('FlinkKafkaConsumer idle subtasks', () => {
+  it('a subtask without partitions marks itself idle and does not hold back event time', async () => {
+    const topic = await createTopic({ partitions: 1 });
+    const rec = (ts: number) => ({ value: `${ts}`, partition: 0, timestamp: String(ts) });
+    await produce(topic, [rec(1000), rec(1500), rec(2500)]);
+    const e = env(3);
+    e.getConfig().setAutoWatermarkInterval(20);
+    const consumer = new FlinkKafkaConsumer<string>(topic, new SimpleStringSchema(), props()).setStartFromEarliest();
+    consumer.assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<string>());
+    const windows = e
+      .addSource(consumer)
+      .keyBy(() => 'all')
+      .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+      .reduce((a, b) => [a, b].sort().join(','));
+    const job = startJob(e, windows);
+    try {
+      // Two of the three source subtasks own no partition: without idleness the window would never fire.
+      await waitCount(job.out, 1);
+      expect(job.out[0]).toBe('1000,1500');
     } finally {
       await cancel(job);
     }

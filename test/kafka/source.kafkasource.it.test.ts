@@ -17,7 +17,7 @@ import {
 } from 'flink-ts';
 import { FlinkKafkaConsumer, KafkaSource, KafkaTopicPartition, OffsetResetStrategy, OffsetsInitializer, Pattern } from 'flink-ts/connectors/kafka';
 import { KafkaRecordDeserializationSchema, SimpleStringSchema, type ConsumerRecord, type Collector } from 'flink-ts/serialization';
-import { createTopic, kafkaBootstrapServers, newGroupId, produce, waitFor } from '../support/kafka.js';
+import { createKafka, createTopic, kafkaBootstrapServers, newGroupId, produce, uniqueName, waitFor } from '../support/kafka.js';
 import { cancel, committedOffsets, groupMembers, metrics, setGroupOffsets, startJob, waitCount, waitReading } from './sourceSupport.js';
 
 const values = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -197,4 +197,29 @@ describe('exactly-once over a failure and restore', () => {
       }
     });
   }
+});
+
+describe('isolation level', () => {
+  it('reads only committed transactions by default (read_committed) and everything with read_uncommitted', async () => {
+    const topic = await createTopic();
+    const producer = createKafka('flink-ts-it-txn').producer({ transactionalId: uniqueName('txn'), idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    try {
+      const aborted = await producer.transaction();
+      await aborted.send({ topic, messages: [{ value: 'a1' }, { value: 'a2' }] });
+      await aborted.abort();
+      const committed = await producer.transaction();
+      await committed.send({ topic, messages: [{ value: 'c1' }] });
+      await committed.commit();
+    } finally {
+      await producer.disconnect();
+    }
+    const read = (isolation?: string) => {
+      const b = builder().setTopics(topic).setBounded(OffsetsInitializer.latest());
+      if (isolation) b.setProperty('isolation.level', isolation);
+      return env().fromSource(b.build(), 'noWatermarks', 'Kafka Source').executeAndCollect();
+    };
+    expect(await read()).toEqual(['c1']);
+    expect(await read('read_uncommitted')).toEqual(['a1', 'a2', 'c1']);
+  });
 });
