@@ -3,7 +3,20 @@
  * offset commits, deserialization outcomes and bad input.
  */
 import { describe, expect, it } from 'vitest';
-import { ManualClock, Properties, RichMapFunction, StreamExecutionEnvironment, Time, TumblingEventTimeWindows, Tuple2, WatermarkStrategy } from 'flink-ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ManualClock,
+  Properties,
+  RichMapFunction,
+  SavepointRestoreSettings,
+  StreamExecutionEnvironment,
+  Time,
+  TumblingEventTimeWindows,
+  Tuple2,
+  WatermarkStrategy,
+} from 'flink-ts';
 import { FlinkKafkaConsumer, FlinkKafkaConsumer011, KafkaTopicPartition, KafkaTopicPartitionAssigner, Pattern } from 'flink-ts/connectors/kafka';
 import { SimpleStringSchema, type ConsumerRecord, type DeserializationSchema, type KafkaDeserializationSchema } from 'flink-ts/serialization';
 import { createKafka, createTopic, kafkaBootstrapServers, newGroupId, produce, uniqueName, waitFor } from '../support/kafka.js';
@@ -361,6 +374,33 @@ describe('FlinkKafkaConsumer idle subtasks', () => {
       expect(job.out[0]).toBe('1000,1500');
     } finally {
       await cancel(job);
+    }
+  });
+});
+
+describe('FlinkKafkaConsumer restore', () => {
+  it('resumes from a savepoint at the stored offsets, ignoring the start position, also at a new parallelism', async () => {
+    const topic = await createTopic({ partitions: 3 });
+    await produce(topic, values('old', 6).map((value, i) => ({ value, partition: i % 3 })));
+    const dir = await mkdtemp(join(tmpdir(), 'flink-ts-kafka-savepoint-'));
+    try {
+      const first = env(1).enableCheckpointing(60_000);
+      const jobA = startJob(first, first.addSource(new FlinkKafkaConsumer(topic, new SimpleStringSchema(), props()).setStartFromEarliest()).uid('kafka'));
+      await waitCount(jobA.out, 6);
+      const savepoint = await jobA.client.stopWithSavepoint(false, dir);
+      const second = env(2).enableCheckpointing(60_000);
+      second.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint));
+      const jobB = startJob(second, second.addSource(new FlinkKafkaConsumer(topic, new SimpleStringSchema(), props()).setStartFromEarliest()).uid('kafka'));
+      try {
+        await waitReading(jobB.client, 3);
+        await produce(topic, values('new', 3).map((value, i) => ({ value, partition: i % 3 })));
+        await waitCount(jobB.out, 3);
+        expect(sorted(jobB.out)).toEqual(sorted(values('new', 3)));
+      } finally {
+        await cancel(jobB);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
