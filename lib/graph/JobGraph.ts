@@ -165,12 +165,12 @@ export function buildJobGraph(jobName: string, transformations: Transformation[]
   assignOperatorIds(order);
 
   // Chaining.
-  // Flink chains forward edges only. An edge between two operators of parallelism 1 can only ever route to one
-  // channel, whatever its partitioner, so it is chained too: the records need not be materialised in batches.
+  // Like Flink: only forward edges chain (a keyBy between two operators of parallelism 1 is still an exchange, so
+  // task names and chains are Flink's).
   const chainable = (e: StreamEdge) =>
     settings.chainingEnabled &&
     e.target.inEdges.length === 1 &&
-    (e.partitioner instanceof ForwardPartitioner || (e.source.parallelism === 1 && e.target.parallelism === 1)) &&
+    e.partitioner instanceof ForwardPartitioner &&
     e.source.parallelism === e.target.parallelism &&
     e.target.chainingStrategy === 'ALWAYS' &&
     e.source.chainingStrategy !== 'NEVER' &&
