@@ -219,6 +219,24 @@ describe('socketTextStream', () => {
     expect(seen).toEqual(['first']);
   });
 
+  it('after the server closes the stream, reconnects while attempts < maxRetry, then ends the source (Flink)', async () => {
+    let connections = 0;
+    const server = createServer((sock) => {
+      connections++;
+      sock.end(`line${connections}\n`);
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    const seen: string[] = [];
+    env.socketTextStream('127.0.0.1', port, '\n', 3).addSink((v) => void seen.push(v));
+    await env.execute('reconnecting socket');
+    // attempt 1 and 2 are below maxRetry 3 and reconnect; the third end of stream ends the source normally.
+    expect(connections).toBe(3);
+    expect(seen).toEqual(['line1', 'line2', 'line3']);
+  });
+
   it('with maxRetry 0 fails the job with a clear error when nothing listens', async () => {
     const port = await freePort();
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);

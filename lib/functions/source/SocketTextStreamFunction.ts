@@ -25,27 +25,34 @@ export class SocketTextStreamFunction extends AbstractRichFunction implements So
   }
 
   async run(ctx: SourceContext<string>): Promise<void> {
+    // Flink's loop: a failed connect fails the source; after the server closes the stream, retry while
+    // `attempt < maxRetry` (or forever with -1), else end normally.
     let attempt = 0;
     while (this.running) {
-      const ended = await this.readOnce(ctx);
-      if (!this.running) break;
-      if (ended === 'connected') attempt = 0;
-      attempt++;
-      if (this.maxNumRetries !== -1 && attempt > this.maxNumRetries) {
-        if (ended === 'connected') break; // the stream ended normally after a successful connection and no retries left
-        throw new Error(`Could not connect to socket ${this.hostname}:${this.port} (after ${attempt} attempts, maxRetry ${this.maxNumRetries}).`);
+      const outcome = await this.readOnce(ctx);
+      if (outcome !== 'connected') {
+        if (!this.running) break;
+        throw new Error(`Could not connect to socket ${this.hostname}:${this.port}: ${outcome.message}`, { cause: outcome });
       }
-      await new Promise<void>((r) => {
-        this.wakeUp = r;
-        setTimeout(r, CONNECTION_RETRY_DELAY);
-      });
+      if (!this.running) break;
+      attempt++;
+      if (this.maxNumRetries === -1 || attempt < this.maxNumRetries) {
+        console.warn(`Lost connection to server socket ${this.hostname}:${this.port}. Retrying in ${CONNECTION_RETRY_DELAY} msecs...`);
+        await new Promise<void>((r) => {
+          this.wakeUp = r;
+          setTimeout(r, CONNECTION_RETRY_DELAY);
+        });
+      } else {
+        break;
+      }
     }
   }
 
-  /** Reads until the connection closes; resolves 'connected' if a connection was made, 'failed' otherwise. */
-  private readOnce(ctx: SourceContext<string>): Promise<'connected' | 'failed'> {
+  /** Reads until the connection closes; resolves 'connected' if a connection was made, else the connect error. */
+  private readOnce(ctx: SourceContext<string>): Promise<'connected' | Error> {
     return new Promise((resolve) => {
       let connected = false;
+      let error: Error = new Error('connection closed');
       let pending = '';
       const sock = new Socket();
       this.socket = sock;
@@ -67,12 +74,12 @@ export class SocketTextStreamFunction extends AbstractRichFunction implements So
           pending = pending.slice(i + this.delimiter.length);
         }
       });
-      sock.on('error', () => undefined);
+      sock.on('error', (e) => (error = e));
       sock.on('close', () => {
         // Like Flink, what is left after the last delimiter is emitted when the stream ends.
         if (connected && pending.length > 0 && this.running) emit(pending);
         this.socket = undefined;
-        resolve(connected ? 'connected' : 'failed');
+        resolve(connected ? 'connected' : error);
       });
       sock.connect(this.port, this.hostname);
     });
