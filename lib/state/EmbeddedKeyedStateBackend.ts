@@ -10,7 +10,8 @@ import { deserializeState, serializeState } from './StateSerializer.js';
 
 /** The part of the `lmdb` package this backend uses (loaded lazily: only jobs with this backend need the native binary). */
 interface LmdbDatabase {
-  getBinaryFast(key: Uint8Array): Buffer | undefined;
+  /** A copy of the value, or undefined. */
+  getBinary(key: Uint8Array): Buffer | undefined;
   putSync(key: Uint8Array, value: Uint8Array): boolean;
   removeSync(key: Uint8Array): boolean;
   transactionSync<T>(fn: () => T): T;
@@ -25,6 +26,8 @@ function openLmdb(path: string): LmdbDatabase {
 }
 
 const DELETED = Symbol('deleted');
+/** Entries per generation of the read cache (two generations: a cheap approximation of LRU). */
+const CACHE_GENERATION = 32_768;
 /** Changed values are written to the store in batches of this many. */
 const WRITE_BATCH = 16_384;
 /** A full checkpoint after this many incremental ones keeps the chain (and restore time) bounded. */
@@ -51,9 +54,10 @@ export interface EmbeddedBackendOptions {
  * Keyed state on disk, the counterpart of Flink's RocksDB keyed backend, in an embedded LMDB store (`lmdb` package).
  * Keys are `[key group][state id][serialized key]`; values are serialized ({@link serializeState}), so, as with
  * RocksDB, a value read from state is a copy and a change counts only once written back (`update`, `add`, `put`).
+ * (Exception: until the next write batch, reading a key written since gives back the written object itself.)
  *
  * Flink's state access is synchronous and so is LMDB's read path (a memory-mapped B-tree). Writes go to a small
- * synchronous write-back cache and are written to the store in sorted batches of {@link WRITE_BATCH} (and before
+ * synchronous write-back cache and are written to the store in batches of {@link WRITE_BATCH} (and before
  * every snapshot), so only that cache lives on the heap. Snapshots: a full one copies every record of the store
  * synchronously; an incremental one only the records changed since the previous snapshot, appended to the chain of
  * chunks of earlier checkpoints (which are shared, not uploaded again).
@@ -64,6 +68,13 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
   private readonly dir: string;
   private readonly ids = new Map<string, { id: number; kind: StateKind }>();
   private readonly dirty: Map<unknown, Dirty>[] = [];
+  /**
+   * Serialized values recently read or written (DELETED: known to be absent), young and old generation, by state
+   * id. Serialized, so that a read always gives a fresh copy, as from RocksDB.
+   */
+  private cacheYoung: Map<unknown, Buffer | typeof DELETED>[] = [];
+  private cacheOld: Map<unknown, Buffer | typeof DELETED>[] = [];
+  private cached = 0;
   private dirtyCount = 0;
   /** Records changed since the last snapshot, by key bytes (only when incremental). */
   private readonly changed = new Map<string, [Buffer, Buffer | null]>();
@@ -111,6 +122,8 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
       s = { id: this.ids.size + 1, kind };
       this.ids.set(name, s);
       this.dirty[s.id] = new Map();
+      this.cacheYoung[s.id] = new Map();
+      this.cacheOld[s.id] = new Map();
     }
     return s.id;
   }
@@ -123,10 +136,17 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     return {
       kind: existing?.kind ?? kind,
       get(): unknown {
-        const d = dirty.get(self.currentNormKey);
+        const nk = self.currentNormKey;
+        const d = dirty.get(nk);
         if (d) return d.v === DELETED ? undefined : d.v;
-        const bytes = self.db.getBinaryFast(self.keyBytes(id));
-        return bytes === undefined ? undefined : deserializeState(bytes);
+        let v = self.cacheYoung[id]!.get(nk);
+        if (v === undefined) v = self.cacheOld[id]!.get(nk);
+        if (v === undefined) {
+          const bytes = self.db.getBinary(self.keyBytes(id));
+          v = bytes === undefined ? DELETED : bytes;
+          self.cache(id, nk, v);
+        }
+        return v === DELETED ? undefined : deserializeState(v);
       },
       set(v: unknown): void {
         self.write(dirty, id, v);
@@ -147,17 +167,30 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     if (++this.dirtyCount >= WRITE_BATCH) this.flush();
   }
 
-  /** Writes the write-back cache to the store, in key order, in one transaction. */
+  private cache(id: number, nk: unknown, v: Buffer | typeof DELETED): void {
+    this.cacheYoung[id]!.set(nk, v);
+    if (++this.cached >= CACHE_GENERATION) {
+      this.cached = 0;
+      this.cacheOld = this.cacheYoung;
+      this.cacheYoung = this.cacheYoung.map(() => new Map());
+    }
+  }
+
+  /** Writes the write-back cache to the store in one transaction. */
   flush(): void {
     if (this.dirtyCount === 0) return;
     const batch: [Buffer, Buffer | null][] = [];
-    for (const m of this.dirty) {
+    for (let id = 0; id < this.dirty.length; id++) {
+      const m = this.dirty[id];
       if (!m) continue;
-      for (const d of m.values()) batch.push([d.kb, d.v === DELETED ? null : serializeState(d.v)]);
+      for (const [nk, d] of m) {
+        const bytes = d.v === DELETED ? null : serializeState(d.v);
+        batch.push([d.kb, bytes]);
+        this.cache(id, nk, bytes ?? DELETED);
+      }
       m.clear();
     }
     this.dirtyCount = 0;
-    batch.sort((a, b) => Buffer.compare(a[0], b[0]));
     this.db.transactionSync(() => {
       for (const [k, v] of batch) {
         if (v) this.db.putSync(k, v);
@@ -197,8 +230,8 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
       data = encodeRecords([...this.changed.values()].sort((a, b) => Buffer.compare(a[0], b[0])));
     } else {
       const all: [Buffer, Buffer][] = [];
-      // getRange yields views valid during iteration only: copy keys and values.
-      for (const { key, value } of this.db.getRange()) all.push([Buffer.from(key), Buffer.from(value)]);
+      // With binary encodings, getRange yields fresh Buffers (no copy needed).
+      for (const { key, value } of this.db.getRange()) all.push([key, value]);
       data = encodeRecords(all);
       this.chain = [];
     }

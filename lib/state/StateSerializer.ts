@@ -143,13 +143,67 @@ function fromWire(v: unknown, seen: Map<object, unknown>): unknown {
   return v;
 }
 
-/** Serializes a state value (see the rules above). @internal */
+// Primitives (most keys and many values) take a one-byte tag instead of the V8 format, whose output always starts
+// with its version tag 0xFF; creating a V8 serializer per value costs more than the value itself.
+const T_INT = 1;
+const T_DOUBLE = 2;
+const T_STRING = 3;
+const T_TRUE = 4;
+const T_FALSE = 5;
+const T_NULL = 6;
+const T_UNDEFINED = 7;
+
+/** Serializes a state value (see the rules above); equal primitives give equal bytes (they are store keys). @internal */
 export function serializeState(value: unknown): Buffer {
-  return v8Serialize(value === null || typeof value !== 'object' ? value : toWire(value, new Map()));
+  switch (typeof value) {
+    case 'number': {
+      if (Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 && !Object.is(value, -0)) {
+        const b = Buffer.allocUnsafe(5);
+        b[0] = T_INT;
+        b.writeInt32BE(value, 1);
+        return b;
+      }
+      const b = Buffer.allocUnsafe(9);
+      b[0] = T_DOUBLE;
+      b.writeDoubleBE(value, 1);
+      return b;
+    }
+    case 'string': {
+      const b = Buffer.allocUnsafe(1 + Buffer.byteLength(value));
+      b[0] = T_STRING;
+      b.write(value, 1, 'utf8');
+      return b;
+    }
+    case 'boolean':
+      return Buffer.from([value ? T_TRUE : T_FALSE]);
+    case 'undefined':
+      return Buffer.from([T_UNDEFINED]);
+    case 'object':
+      if (value === null) return Buffer.from([T_NULL]);
+      return v8Serialize(toWire(value, new Map()));
+    default:
+      return v8Serialize(toWire(value, new Map()));
+  }
 }
 
 /** Deserializes what {@link serializeState} wrote. @internal */
 export function deserializeState<T = unknown>(bytes: Uint8Array): T {
+  switch (bytes[0]) {
+    case T_INT:
+      return ((bytes[1]! << 24) | (bytes[2]! << 16) | (bytes[3]! << 8) | bytes[4]!) as T;
+    case T_DOUBLE:
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).readDoubleBE(1) as T;
+    case T_STRING:
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8', 1) as T;
+    case T_TRUE:
+      return true as T;
+    case T_FALSE:
+      return false as T;
+    case T_NULL:
+      return null as T;
+    case T_UNDEFINED:
+      return undefined as T;
+  }
   const v = v8Deserialize(bytes);
   return (v === null || typeof v !== 'object' ? v : fromWire(v, new Map())) as T;
 }
