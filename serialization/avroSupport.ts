@@ -214,6 +214,8 @@ export class AvroReader<T> {
 export class AvroWriter<T> {
   private scratch = Buffer.allocUnsafe(1024);
   private readonly tap: Tap | undefined = TapClass ? new TapClass(this.scratch) : undefined;
+  // Bound, for the same reason as AvroReader.readFn.
+  private readonly writeFn: (tap: Tap, value: unknown) => void;
 
   constructor(
     private readonly who: string,
@@ -221,6 +223,8 @@ export class AvroWriter<T> {
     private prefix: Buffer = EMPTY,
   ) {
     prefix.copy(this.scratch, 0);
+    const internal = type as unknown as Partial<InternalType>;
+    this.writeFn = typeof internal._write === 'function' ? internal._write.bind(type) : () => undefined;
   }
 
   setPrefix(prefix: Buffer): void {
@@ -237,7 +241,7 @@ export class AvroWriter<T> {
       tap.buf = this.scratch;
       tap.pos = this.prefix.length;
       try {
-        (this.type as unknown as InternalType)._write(tap, value);
+        this.writeFn(tap, value);
       } catch (cause) {
         throw this.invalid(value, cause);
       }
