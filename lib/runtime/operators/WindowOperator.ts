@@ -5,6 +5,7 @@ import { Long } from '../../java/Long.js';
 import type { Counter } from '../../metrics/MetricGroup.js';
 import { ValueStateDescriptor, type StateDescriptor, type ValueState } from '../../state/StateDescriptor.js';
 import type { KeyedStateStore } from '../../state/stores.js';
+import { HeapKeyedStateBackend } from '../../state/HeapKeyedStateBackend.js';
 import { BagStateStore, type BagProvider } from '../../windowing/BagStateStore.js';
 import { TimestampedValue, type Evictor, type EvictorContext } from '../../windowing/evictors.js';
 import type { InternalWindowFunction, ProcessWindowContext } from '../../windowing/functions.js';
@@ -42,6 +43,8 @@ interface WindowEntry {
   cln: number;
 }
 type WKey = number | string;
+/** Timers of fixed-size windows are namespaced by the window start (cheap to compare and store), others by window. */
+type TimerNamespace = number | Window;
 
 const UNSUPPORTED_EVENT_MERGE = 'The end timestamp of an event-time window cannot become earlier than the current watermark by merging. Current watermark: ';
 const UNSUPPORTED_PROC_MERGE = 'The end timestamp of a processing-time window cannot become earlier than the current processing time by merging. Current processing time: ';
@@ -64,7 +67,7 @@ function asWindow(w: unknown): Window {
  */
 export class WindowOperator<IN, OUT>
   extends AbstractUdfStreamOperator<OUT, unknown>
-  implements OneInputStreamOperator<IN>, Triggerable<Window>
+  implements OneInputStreamOperator<IN>, Triggerable<TimerNamespace>
 {
   private readonly getKey: (v: IN) => unknown;
   private readonly assigner: WindowAssigner<unknown, Window>;
@@ -84,7 +87,7 @@ export class WindowOperator<IN, OUT>
   private triggerBags!: ValueState<Map<WKey, Record<string, unknown>>>;
   private userBags!: ValueState<Map<WKey, Record<string, unknown>>>;
   private mergingState!: ValueState<Map<string, [Window, Window]>>;
-  private timers!: InternalTimerService<Window>;
+  private timers!: InternalTimerService<TimerNamespace>;
   private collector!: TimestampedCollector<OUT>;
   private numLateRecordsDropped!: Counter;
   private triggerStore!: BagStateStore;
@@ -140,7 +143,22 @@ export class WindowOperator<IN, OUT>
       this.result = (acc) => acc as unknown[];
     }
     this.contents = c;
+    const sized = spec.assigner as unknown as { getSize?: () => number };
+    if (spec.assigner.distinctStarts && !this.merging && typeof sized.getSize === 'function') {
+      const size = sized.getSize();
+      this.ns = (w) => (w as TimeWindow).start;
+      this.windowOf = (ns) => (typeof ns === 'number' ? new TimeWindow(ns, ns + size) : asWindow(ns));
+    } else if (spec.assigner.distinctStarts && !this.merging) {
+      // GlobalWindows: one window.
+      this.ns = () => 0;
+      this.windowOf = (ns) => (typeof ns === 'number' ? GlobalWindow.get() : asWindow(ns));
+    } else {
+      this.ns = (w) => w;
+      this.windowOf = (ns) => asWindow(ns);
+    }
   }
+  private readonly ns: (w: Window) => TimerNamespace;
+  private readonly windowOf: (ns: TimerNamespace) => Window;
   private readonly contents: WindowContents;
 
   private readonly assignerContext: WindowAssignerContext = {
@@ -198,7 +216,20 @@ export class WindowOperator<IN, OUT>
     };
   }
 
+  /**
+   * Writes the key's contents back. The heap backend keeps the Map itself, so writing back an existing Map is
+   * skipped there; other backends (serialized, on disk, write-back caches) get every update.
+   */
+  private storeContents(map: Map<WKey, WindowEntry>, existed: boolean): void {
+    if (existed && this.contentsByReference) return;
+    this.contentsState.update(map);
+  }
+  private contentsByReference = false;
+  private backend!: { setCurrentKey(key: unknown): void };
+
   override open(): void | Promise<void> {
+    this.backend = this.keyedBackend;
+    this.contentsByReference = this.keyedBackend.constructor === HeapKeyedStateBackend;
     const store = this.getKeyedStateStore();
     this.contentsState = store.getState(new ValueStateDescriptor<Map<WKey, WindowEntry>>('window-contents'));
     this.triggerBags = store.getState(new ValueStateDescriptor<Map<WKey, Record<string, unknown>>>('window-trigger-state'));
@@ -206,7 +237,7 @@ export class WindowOperator<IN, OUT>
     this.mergingState = store.getState(new ValueStateDescriptor<Map<string, [Window, Window]>>('merging-window-set'));
     this.triggerStore = new BagStateStore(this.bagProvider(() => this.triggerBags, () => this.tWindow));
     this.userStore = new BagStateStore(this.bagProvider(() => this.userBags, () => this.pWindow));
-    this.timers = this.getInternalTimerService<Window>('window-timers', this);
+    this.timers = this.getInternalTimerService<TimerNamespace>('window-timers', this);
     this.collector = new TimestampedCollector(this.output);
     this.numLateRecordsDropped = this.ctx.metricGroup.counter('numLateRecordsDropped');
     return super.open();
@@ -222,7 +253,10 @@ export class WindowOperator<IN, OUT>
     return w.maxTimestamp();
   }
   private isWindowLate(w: Window): boolean {
-    return this.isEventTime && this.cleanupTime(w) <= this.currentWatermark;
+    if (!this.isEventTime) return false;
+    const max = w.maxTimestamp();
+    const t = max + this.allowedLateness;
+    return (t >= max ? t : Long.MAX_VALUE) <= this.currentWatermark;
   }
   private isElementLate(timestamp: number): boolean {
     return this.isEventTime && timestamp + this.allowedLateness <= this.currentWatermark;
@@ -234,7 +268,7 @@ export class WindowOperator<IN, OUT>
       if (cleanup) e.cln = t;
       else e.evt = t;
     }
-    this.timers.registerEventTimeTimer(w, t);
+    this.timers.registerEventTimeTimer(this.ns(w), t);
   }
   private registerProcessing(w: Window, e: WindowEntry | undefined, t: number, cleanup: boolean): void {
     if (e) {
@@ -242,21 +276,21 @@ export class WindowOperator<IN, OUT>
       if (cleanup) e.cln = t;
       else e.evt = t;
     }
-    this.timers.registerProcessingTimeTimer(w, t);
+    this.timers.registerProcessingTimeTimer(this.ns(w), t);
   }
   private deleteEvent(w: Window, e: WindowEntry | undefined, t: number): void {
     if (e) {
       if (e.evt === t) e.evt = NaN;
       if (e.cln === t) e.cln = NaN;
     }
-    this.timers.deleteEventTimeTimer(w, t);
+    this.timers.deleteEventTimeTimer(this.ns(w), t);
   }
   private deleteProcessing(w: Window, e: WindowEntry | undefined, t: number): void {
     if (e) {
       if (e.evt === t) e.evt = NaN;
       if (e.cln === t) e.cln = NaN;
     }
-    this.timers.deleteProcessingTimeTimer(w, t);
+    this.timers.deleteProcessingTimeTimer(this.ns(w), t);
   }
   private registerCleanupTimer(w: Window, e: WindowEntry | undefined): void {
     const t = this.cleanupTime(w);
@@ -274,7 +308,7 @@ export class WindowOperator<IN, OUT>
   // ---------------------------------------------------------------- elements
 
   processElement(value: IN, timestamp: number): void {
-    this.setCurrentKey(this.getKey(value));
+    this.backend.setCurrentKey(this.getKey(value));
     const windows = this.assigner.assignWindows(value, timestamp, this.assignerContext);
     const skipped = this.merging ? this.processMerging(value, timestamp, windows) : this.processNonMerging(value, timestamp, windows);
     if (skipped && this.isElementLate(timestamp)) {
@@ -286,6 +320,7 @@ export class WindowOperator<IN, OUT>
   private processNonMerging(value: IN, timestamp: number, windows: readonly Window[]): boolean {
     let skipped = true;
     let map = this.contentsState.value();
+    const existed = map !== null;
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
       if (this.isWindowLate(w)) continue;
@@ -305,7 +340,7 @@ export class WindowOperator<IN, OUT>
       this.registerCleanupTimer(w, e);
     }
     this.tEntry = undefined;
-    if (map) this.contentsState.update(map);
+    if (map) this.storeContents(map, existed);
     return skipped;
   }
 
@@ -427,15 +462,15 @@ export class WindowOperator<IN, OUT>
 
   // ---------------------------------------------------------------- timers
 
-  onEventTime(timer: InternalTimer<Window>): void {
+  onEventTime(timer: InternalTimer<TimerNamespace>): void {
     this.onTimer(timer, true);
   }
-  onProcessingTime(timer: InternalTimer<Window>): void {
+  onProcessingTime(timer: InternalTimer<TimerNamespace>): void {
     this.onTimer(timer, false);
   }
 
-  private onTimer(timer: InternalTimer<Window>, eventTime: boolean): void {
-    const window = asWindow(timer.namespace);
+  private onTimer(timer: InternalTimer<TimerNamespace>, eventTime: boolean): void {
+    const window = this.windowOf(timer.namespace);
     const time = timer.timestamp;
     let set: Map<string, [Window, Window]> | undefined;
     let stateWindow = window;
