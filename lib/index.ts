@@ -185,3 +185,11 @@ export {
 export { AsyncDataStream } from './api/AsyncDataStream.js';
 export { OutputMode } from './runtime/operators/AsyncWaitOperator.js';
 export { RichAsyncFunction, TimeoutException, type AsyncFunction, type AsyncFunctionLike, type ResultFuture } from './functions/async/AsyncFunction.js';
+export {
+  TwoPhaseCommitSinkFunction,
+  FlinkRuntimeException,
+  type TransactionHolder,
+  type TwoPhaseCommitState,
+  type TwoPhaseCommitLogger,
+} from './functions/sink/TwoPhaseCommitSinkFunction.js';
+export type { Sink, SinkWriter } from './connector/Sink.js';

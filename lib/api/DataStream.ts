@@ -5,6 +5,7 @@ import type { ProcessFunctionLike } from '../functions/ProcessFunction.js';
 import { CollectBuffer, CollectSink } from '../functions/sink/CollectSink.js';
 import { PrintSinkFunction } from '../functions/sink/PrintSinkFunction.js';
 import type { SinkFunctionLike } from '../functions/sink/SinkFunction.js';
+import type { Sink } from '../connector/Sink.js';
 import { SocketClientSink, type SerializationSchemaLike } from '../functions/sink/SocketClientSink.js';
 import { textLine, TextOutputSink, WriteMode } from '../functions/sink/TextOutputSink.js';
 import {
@@ -260,8 +261,12 @@ export class DataStream<T> {
    * Like Flink `sinkTo(Sink)` for sinks of the unified Sink API (`FileSink`, `KafkaSink`). Here such sinks are sink
    * functions with checkpoint hooks, so this is {@link addSink} under Flink's name; named "Unnamed" unless `.name()`.
    */
-  sinkTo(sink: SinkFunctionLike<T>): DataStreamSink<T> {
-    return this.addSink(sink);
+  sinkTo(sink: SinkFunctionLike<T> | Sink<T>): DataStreamSink<T> {
+    if (typeof sink === 'object' && sink !== null && typeof (sink as Sink<T>).createWriter === 'function' && typeof (sink as { invoke?: unknown }).invoke !== 'function') {
+      const s = sink as Sink<T>;
+      return this.addSink(s.createWriter()).name(s.sinkName ?? 'Unnamed');
+    }
+    return this.addSink(sink as SinkFunctionLike<T>);
   }
   /** Like Flink `print()` / `print(sinkIdentifier)`: to stdout with Flink's prefix rule. */
   print(sinkIdentifier?: string): DataStreamSink<T> {

@@ -121,6 +121,8 @@ export class StreamTask {
   private lastCompletedBarrier = 0;
   /** Set once the task has processed all of its input and finished its operators. */
   inputFinished = false;
+  /** Every operator initialized its state and opened (Flink's RUNNING): checkpoints are triggered only then. */
+  running = false;
 
   constructor(
     readonly vertex: JobVertex,
@@ -258,6 +260,7 @@ export class StreamTask {
         await op.initializeState(init);
         await op.open();
       }
+      this.running = true;
       current = this.vertex.head.name;
       const head = this.operators[0]!;
       if (head instanceof StreamSource) await this.runLegacySource(head);

@@ -33,6 +33,14 @@ export class StreamingRuntimeContext implements RuntimeContext {
   getTaskName(): string {
     return this.info.taskName;
   }
+  /** Like Flink `StreamingRuntimeContext#getOperatorUniqueID`: the operator's stable id (its uid, else generated). */
+  getOperatorUniqueID(): string {
+    return this.op.ctx.operatorId;
+  }
+  /** Like Flink `StreamingRuntimeContext#isCheckpointingEnabled`. */
+  isCheckpointingEnabled(): boolean {
+    return this.op.ctx.executionConfig.checkpointingEnabled;
+  }
   getNumberOfParallelSubtasks(): number {
     return this.info.parallelism;
   }

@@ -26,7 +26,7 @@
  * @internal
  */
 import { Kafka, logLevel } from 'kafkajs';
-import type { Message, ProducerConfig, Producer, RecordMetadata, Transaction } from 'kafkajs';
+import type { CompressionTypes, Message, ProducerConfig, Producer, RecordMetadata, TopicMessages, Transaction } from 'kafkajs';
 
 /** What a checkpoint stores to commit or abort a transaction after a restart. Like Flink's `KafkaTransactionState`. */
 export interface KafkaTransactionState {
@@ -63,6 +63,8 @@ export interface TransactionalProducer {
   beginTransaction(): Promise<void>;
   /** Sends records in the current transaction. Like kafkajs `Transaction#send`; tracked by {@link TransactionalProducer.flush}. */
   send(topic: string, messages: Message[]): Promise<RecordMetadata[]>;
+  /** Sends records of several topics in the current transaction in one call. Like kafkajs `Transaction#sendBatch`; tracked by flush. */
+  sendBatch(topicMessages: TopicMessages[], compression?: CompressionTypes): Promise<RecordMetadata[]>;
   /** Waits until every record sent so far in this transaction is acknowledged (rethrows the first send error). */
   flush(): Promise<void>;
   /**
@@ -336,6 +338,18 @@ function kafkaErrorName(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * True when `error` (or a cause) is Kafka's INVALID_TRANSACTION_TIMEOUT: the producer's transaction timeout is larger
+ * than the broker's transaction.max.timeout.ms.
+ * @internal
+ */
+export function isTransactionTimeoutError(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (kafkaErrorName(e) === 'INVALID_TRANSACTION_TIMEOUT') return true;
+  }
+  return false;
+}
+
 /** Connection-level failures worth another FindCoordinator + EndTxn (the coordinator may have moved or restarted). */
 function isConnectionError(error: unknown): boolean {
   for (const e of causes(error)) {
@@ -572,6 +586,18 @@ export async function createTransactionalProducer(options: TransactionalProducer
     }
   };
 
+  const track = (sent: Promise<RecordMetadata[]>): Promise<RecordMetadata[]> => {
+    pending.add(sent);
+    sent.then(
+      () => pending.delete(sent),
+      (error: unknown) => {
+        pending.delete(sent);
+        firstSendError ??= error;
+      },
+    );
+    return sent;
+  };
+
   await producer.connect();
   return {
     transactionalId,
@@ -594,16 +620,10 @@ export async function createTransactionalProducer(options: TransactionalProducer
       }
     },
     send(topic, messages) {
-      const sent = requireTransaction('send to').send({ topic, messages });
-      pending.add(sent);
-      sent.then(
-        () => pending.delete(sent),
-        (error: unknown) => {
-          pending.delete(sent);
-          firstSendError ??= error;
-        },
-      );
-      return sent;
+      return track(requireTransaction('send to').send({ topic, messages }));
+    },
+    sendBatch(topicMessages, compression) {
+      return track(requireTransaction('send to').sendBatch({ topicMessages, ...(compression !== undefined ? { compression } : {}) }));
     },
     flush,
     async preCommit() {

@@ -136,6 +136,9 @@ export class CheckpointCoordinator {
     const tasks = this.hooks.tasks();
     // Like Flink 1.14 by default: no checkpoints once part of the job has finished.
     if (tasks.length === 0 || tasks.some((t) => t.inputFinished || t.isCancelled())) return undefined;
+    // Like Flink (NOT_ALL_REQUIRED_TASKS_RUNNING, not counted as a failure): not before every task initialized its
+    // state and opened (a sink's initializeState may take a while, e.g. aborting lingering Kafka transactions).
+    if (tasks.some((t) => !t.running)) return undefined;
     const id = this.nextId++;
     const timestamp = Date.now();
     const pending: PendingCheckpoint = {

@@ -99,10 +99,19 @@ export class StreamSink<IN> extends AbstractUdfStreamOperator<never, SinkFunctio
     if (typeof uf === 'object' && typeof uf.writeWatermark === 'function') uf.writeWatermark(new Watermark(watermark));
   }
 
-  /** Lets sinks that buffer per batch (print, files, sockets) write once per batch. */
+  /**
+   * Lets sinks that buffer per batch (print, files, sockets, Kafka) write once per batch. A returned Promise (a sink
+   * with too many writes in flight) is waited for like an asynchronous invoke: before the next batch or a checkpoint.
+   */
   override endBatch(): void {
-    const uf = this.userFunction as { endOfBatch?: () => void };
-    if (typeof uf === 'object' && typeof uf.endOfBatch === 'function') uf.endOfBatch();
+    const uf = this.userFunction as { endOfBatch?: () => void | Promise<void> };
+    if (typeof uf === 'object' && typeof uf.endOfBatch === 'function') {
+      const r = uf.endOfBatch();
+      if (r !== undefined && typeof (r as Promise<void>).then === 'function') {
+        const prior = this.inFlight;
+        this.track(prior ? Promise.all([prior, r]).then(() => {}) : (r as Promise<void>));
+      }
+    }
   }
 
   override async finish(): Promise<void> {
