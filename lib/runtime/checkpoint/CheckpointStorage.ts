@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { ExternalizedCheckpointCleanup } from '../../api/CheckpointConfig.js';
 import type { HeapKeyedStateSnapshot, KvChunk, KvKeyedStateSnapshot } from '../../state/HeapKeyedStateBackend.js';
 import { deserializeState, serializeState } from '../../state/StateSerializer.js';
+import { encodeRecords, forEachRecord } from '../../state/kvFormat.js';
 import type { OperatorSubtaskState } from '../operators/AbstractStreamOperator.js';
 import type { CompletedCheckpoint } from './CheckpointCoordinator.js';
 import { FileSystem, type CheckpointFileSystem, type ResolvedPath } from './FileSystem.js';
@@ -76,8 +77,18 @@ async function encodeSubtask(s: OperatorSubtaskState, chunkRef: (c: KvChunk) => 
     head.heap = [];
     for (const [name, { kind, entries }] of Object.entries(ks.states)) {
       let frames = 0;
+      // Records of the embedded backend's format: [key group][serialized key] → serialized value.
       for (let i = 0; i < entries.length; i += ENTRIES_PER_FRAME) {
-        rest.push(...frame(serializeState(entries.slice(i, i + ENTRIES_PER_FRAME))));
+        const records: [Buffer, Buffer][] = [];
+        for (let j = i; j < Math.min(entries.length, i + ENTRIES_PER_FRAME); j++) {
+          const [kg, key, value] = entries[j]!;
+          const ks = serializeState(key);
+          const kb = Buffer.allocUnsafe(2 + ks.length);
+          kb.writeUInt16BE(kg, 0);
+          kb.set(ks, 2);
+          records.push([kb, serializeState(value)]);
+        }
+        rest.push(...frame(encodeRecords(records)));
         frames++;
         await yieldTurn();
       }
@@ -89,22 +100,22 @@ async function encodeSubtask(s: OperatorSubtaskState, chunkRef: (c: KvChunk) => 
 
 async function decodeSubtask(bytes: Buffer, readChunk: (ref: FileRef, id: string) => Promise<Buffer>): Promise<OperatorSubtaskState> {
   let at = 0;
-  const next = () => {
+  const nextBytes = () => {
     if (at + 4 > bytes.length) throw new Error('truncated state file');
     const len = bytes.readUInt32BE(at);
     if (at + 4 + len > bytes.length) throw new Error('truncated state file');
-    const out = deserializeState(bytes.subarray(at + 4, at + 4 + len));
+    const out = bytes.subarray(at + 4, at + 4 + len);
     at += 4 + len;
     return out;
   };
-  const head = next() as SubtaskHead;
+  const head = deserializeState(nextBytes()) as SubtaskHead;
   const out: OperatorSubtaskState = { operatorState: head.operatorState, timers: head.timers };
   if (head.heap) {
     const states: HeapKeyedStateSnapshot['states'] = {};
     for (const { name, kind, frames } of head.heap) {
       const entries: [number, unknown, unknown][] = [];
       for (let i = 0; i < frames; i++) {
-        for (const e of next() as [number, unknown, unknown][]) entries.push(e);
+        forEachRecord(nextBytes(), (k, v) => entries.push([k.readUInt16BE(0), deserializeState(k.subarray(2)), deserializeState(v!)]));
         await yieldTurn();
       }
       states[name] = { kind, entries };
