@@ -10,6 +10,7 @@ import { BagStateStore, type BagProvider } from '../../windowing/BagStateStore.j
 import { TimestampedValue, type Evictor, type EvictorContext } from '../../windowing/evictors.js';
 import type { InternalWindowFunction, ProcessWindowContext } from '../../windowing/functions.js';
 import type { OnMergeContext, Trigger } from '../../windowing/Trigger.js';
+import { EventTimeTrigger } from '../../windowing/triggers.js';
 import { MergingWindowAssigner, type WindowAssigner, type WindowAssignerContext } from '../../windowing/WindowAssigner.js';
 import { GlobalWindow, TimeWindow, Window } from '../../windowing/windows.js';
 import { AbstractUdfStreamOperator } from './AbstractUdfStreamOperator.js';
@@ -143,6 +144,7 @@ export class WindowOperator<IN, OUT>
       this.result = (acc) => acc as unknown[];
     }
     this.contents = c;
+    this.plainEventTime = spec.trigger.constructor === EventTimeTrigger && spec.assigner.isEventTime();
     const sized = spec.assigner as unknown as { getSize?: () => number };
     if (spec.assigner.distinctStarts && !this.merging && typeof sized.getSize === 'function') {
       const size = sized.getSize();
@@ -158,6 +160,8 @@ export class WindowOperator<IN, OUT>
     }
   }
   private readonly ns: (w: Window) => TimerNamespace;
+  /** Flink's EventTimeTrigger itself (not a subclass), which allows the fast path in `processNonMerging`. */
+  private readonly plainEventTime: boolean;
   private readonly windowOf: (ns: TimerNamespace) => Window;
   private readonly contents: WindowContents;
 
@@ -332,6 +336,9 @@ export class WindowOperator<IN, OUT>
         map.set(k, (e = { w, acc: undefined, evt: NaN, cln: NaN }));
       }
       e.acc = this.add(e.acc, value, timestamp);
+      // EventTimeTrigger on a window whose timers are registered already and that is not due: CONTINUE, nothing to
+      // register (what the trigger and the cleanup-timer registration would conclude, without the calls).
+      if (this.plainEventTime && e.evt === w.maxTimestamp() && e.evt > this.currentWatermark && (this.allowedLateness === 0 || e.cln === e.evt + this.allowedLateness)) continue;
       this.tWindow = w;
       this.tEntry = e;
       const r = this.trigger.onElement(value, timestamp, w, this.triggerContext);
