@@ -154,7 +154,11 @@ describe('FlinkKafkaConsumer subscriptions and discovery', () => {
       await admin.connect();
       await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] });
       await admin.disconnect();
-      await produce(topic, [{ value: 'p1', partition: 1 }, { value: 'p2', partition: 2 }]);
+      // Idempotent: a plain producer's retry right after createPartitions can write a record twice.
+      const producer = createKafka().producer({ idempotent: true, maxInFlightRequests: 1 });
+      await producer.connect();
+      await producer.send({ topic, acks: -1, messages: [{ value: 'p1', partition: 1 }, { value: 'p2', partition: 2 }] });
+      await producer.disconnect();
       await waitCount(job.out, 3);
       expect(sorted(job.out)).toEqual(['p0', 'p1', 'p2']);
     } finally {
