@@ -1,0 +1,319 @@
+import { describe, expect, it } from 'vitest';
+import {
+  KeyedBroadcastProcessFunction,
+  KeyedProcessFunction,
+  KeyGroupRangeAssignment,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  OutputTag,
+  RichFlatMapFunction,
+  Time,
+  TimeDomain,
+  TumblingEventTimeWindows,
+  ValueStateDescriptor,
+  Watermark,
+  type CheckpointedFunction,
+  type Collector,
+  type DataStream,
+  type FunctionInitializationContext,
+  type KeyedBroadcastContext,
+  type KeyedBroadcastReadOnlyContext,
+  type KeyedOnTimerContext,
+  type KeyedProcessContext,
+  type ListState,
+  type ValueState,
+} from 'flink-ts';
+import {
+  AbstractStreamOperatorTestHarness,
+  CoBroadcastOperator,
+  KeyedBroadcastOperatorTestHarness,
+  KeyedOneInputStreamOperatorTestHarness,
+  KeyedProcessOperator,
+  OneInputStreamOperatorTestHarness,
+  ProcessFunctionTestHarnesses,
+  StreamFlatMap,
+  StreamMap,
+  StreamRecord,
+  expectOutput,
+  formatOutput,
+} from 'flink-ts/testing';
+
+/** Counts per key; emits the count when the event-time timer at timestamp + 10 fires. */
+class CountWithTimeout extends KeyedProcessFunction<string, string, string> {
+  private count!: ValueState<number>;
+  override open() {
+    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count'));
+  }
+  processElement(value: string, ctx: KeyedProcessContext<string>, _out: Collector<string>) {
+    this.count.update((this.count.value() ?? 0) + 1);
+    ctx.timerService().registerEventTimeTimer(ctx.timestamp()! + 10);
+  }
+  override onTimer(ts: number, ctx: KeyedOnTimerContext<string>, out: Collector<string>) {
+    out.collect(`${ctx.getCurrentKey()}=${this.count.value()}@${ts}/${ctx.timeDomain()}`);
+  }
+}
+
+const key = (s: string) => s.split(':')[0]!;
+
+describe('OneInputStreamOperatorTestHarness', () => {
+  it('keeps records with timestamps and watermarks in order', () => {
+    const h = new OneInputStreamOperatorTestHarness(new StreamMap((x: number) => x * 2));
+    h.open();
+    h.processElement(1, 10);
+    h.processWatermark(10);
+    h.processElement(2);
+    h.processElement(new StreamRecord(3, 12));
+    expect(h.getOutput()).toEqual([new StreamRecord(2, 10), new Watermark(10), new StreamRecord(4), new StreamRecord(6, 12)]);
+    expect(h.extractOutputValues()).toEqual([2, 4, 6]);
+    expect(h.extractOutputStreamRecords().map((r) => r.timestamp)).toEqual([10, undefined, 12]);
+    expect(h.extractOutputWatermarks()).toEqual([10]);
+    expectOutput(h).toEqual([{ value: 2, timestamp: 10 }, { watermark: 10 }, 4, { value: 6, timestamp: 12 }]);
+  });
+
+  it('refuses elements before open()', () => {
+    const h = new OneInputStreamOperatorTestHarness(new StreamMap((x: number) => x));
+    expect(() => h.processElement(1)).toThrow(/open\(\)/);
+  });
+
+  it('calls open and close of a rich function', () => {
+    const calls: string[] = [];
+    class Rich extends RichFlatMapFunction<number, number> {
+      override open() {
+        calls.push(`open ${this.getRuntimeContext().getIndexOfThisSubtask()}/${this.getRuntimeContext().getNumberOfParallelSubtasks()}`);
+      }
+      flatMap(v: number, out: Collector<number>) {
+        out.collect(v);
+      }
+      override close() {
+        calls.push('close');
+      }
+    }
+    const h = new OneInputStreamOperatorTestHarness(new StreamFlatMap(new Rich()), { parallelism: 3, subtaskIndex: 2 });
+    h.open();
+    h.close();
+    expect(calls).toEqual(['open 2/3', 'close']);
+  });
+
+  it('fails with the timeline of records and watermarks', () => {
+    const h = ProcessFunctionTestHarnesses.forProcessFunction<string, string>((v, _ctx, out) => out.collect(v));
+    h.processElement('a', 1);
+    h.processWatermark(5);
+    h.processElement('b', 7);
+    let error: Error | undefined;
+    try {
+      expectOutput(h).toEqual([{ value: 'a', timestamp: 1 }, { value: 'b', timestamp: 7 }, { watermark: 5 }]);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).toContain('actual (3):\n  "a" @ 1\n  -- watermark 5 --\n  "b" @ 7');
+    expect(error?.message).toContain('expected (3):\n  "a" @ 1\n  "b" @ 7\n  -- watermark 5 --');
+    expect(formatOutput(h.getOutput())).toBe('"a" @ 1\n-- watermark 5 --\n"b" @ 7');
+  });
+});
+
+describe('ProcessFunctionTestHarnesses.forKeyedProcessFunction', () => {
+  it('fires event-time timers on watermarks, with keyed state, and counts timers and state', () => {
+    const h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CountWithTimeout(), key);
+    h.processElement('a:1', 1);
+    h.processElement('a:2', 3);
+    h.processElement('b:1', 5);
+    expect(h.numEventTimeTimers()).toBe(3);
+    expect(h.numKeyedStateEntries()).toBe(2);
+    h.processWatermark(13);
+    expectOutput(h).toEqual([
+      { value: 'a=2@11/EVENT_TIME', timestamp: 11 },
+      { value: 'a=2@13/EVENT_TIME', timestamp: 13 },
+      { watermark: 13 },
+    ]);
+    expect(h.numEventTimeTimers()).toBe(1);
+  });
+
+  it('fires processing-time timers when the clock moves, with no timestamp', () => {
+    const h = ProcessFunctionTestHarnesses.forKeyedProcessFunction<string, string, string>(
+      {
+        processElement(v, ctx) {
+          ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 100);
+        },
+        onTimer(ts, ctx, out) {
+          out.collect(`${ctx.getCurrentKey()}@${ts}:${ctx.timeDomain() === TimeDomain.PROCESSING_TIME}`);
+        },
+      },
+      key,
+    );
+    h.setProcessingTime(50);
+    h.processElement('x:1', 1);
+    expect(h.numProcessingTimeTimers()).toBe(1);
+    h.setProcessingTime(149);
+    expect(h.extractOutputValues()).toEqual([]);
+    h.setProcessingTime(150);
+    expect(h.extractOutputStreamRecords()).toEqual([new StreamRecord('x@150:true')]);
+  });
+
+  it('collects side outputs with timestamps', () => {
+    const odd = new OutputTag<number>('odd');
+    const h = ProcessFunctionTestHarnesses.forProcessFunction<number, number>((v, ctx, out) => (v % 2 ? ctx.output(odd, v) : out.collect(v)));
+    h.processElement(1, 100);
+    h.processElement(2, 200);
+    expect(h.getSideOutput(odd)).toEqual([new StreamRecord(1, 100)]);
+    expect(h.extractOutputValues()).toEqual([2]);
+    expect(h.getSideOutput(new OutputTag<number>('none'))).toEqual([]);
+  });
+});
+
+describe('snapshots', () => {
+  it('restores keyed state and timers on a fresh harness', () => {
+    const h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CountWithTimeout(), key);
+    h.processElement('a:1', 1);
+    const snap = h.snapshot(1, 100);
+    h.close();
+    const restored = new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new CountWithTimeout(), key), key);
+    restored.initializeState(snap);
+    restored.open();
+    expect(restored.numKeyedStateEntries()).toBe(1);
+    expect(restored.numEventTimeTimers()).toBe(1);
+    restored.processElement('a:2', 2);
+    restored.processWatermark(20);
+    expect(restored.extractOutputValues()).toEqual(['a=2@11/EVENT_TIME', 'a=2@12/EVENT_TIME']);
+  });
+
+  it('scales keyed state and timers from 1 to 2 subtasks and back through key groups', () => {
+    const keys = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const one = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CountWithTimeout(), key, { maxParallelism: 16 });
+    keys.forEach((k, i) => one.processElement(`${k}:x`, i));
+    const snap = one.snapshot(7, 0);
+
+    const halves = [0, 1].map((i) => {
+      const part = AbstractStreamOperatorTestHarness.repartitionOperatorState(snap, 16, 1, 2, i);
+      const h = new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new CountWithTimeout(), key), key, { maxParallelism: 16, parallelism: 2, subtaskIndex: i });
+      h.initializeState(part);
+      h.open();
+      return h;
+    });
+    expect(halves[0]!.numKeyedStateEntries() + halves[1]!.numKeyedStateEntries()).toBe(8);
+    expect(halves[0]!.numKeyedStateEntries()).toBeGreaterThan(0);
+    expect(halves[0]!.numEventTimeTimers() + halves[1]!.numEventTimeTimers()).toBe(8);
+    // A key of the other subtask is refused with Flink's hint; a key of its own is processed.
+    const own = (k: string) => halves[0]!.keyGroupRange.contains(KeyGroupRangeAssignment.assignToKeyGroup(k, 16));
+    const foreign = keys.find((k) => !own(k))!;
+    const mine = keys.find(own)!;
+    expect(() => halves[0]!.processElement(`${foreign}:y`, 1)).toThrow(/is not in KeyGroupRange.*send the key to subtask 1/);
+    halves[0]!.processElement(`${mine}:y`, 1);
+
+    const merged = AbstractStreamOperatorTestHarness.repackageState(...halves.map((h, i) => h.snapshot(8 + i, 0)));
+    const back = new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new CountWithTimeout(), key), key, { maxParallelism: 16 });
+    back.initializeState(merged);
+    back.open();
+    back.processWatermark(100);
+    const counts = back.extractOutputValues().map((v) => v.split('@')[0]);
+    expect(counts.sort()).toEqual(keys.flatMap((k) => (k === mine ? [`${k}=2`, `${k}=2`] : [`${k}=1`])).sort());
+  });
+
+  it('restores a CheckpointedFunction and redistributes its list state on rescale', () => {
+    class Buffering extends RichFlatMapFunction<number, number> implements CheckpointedFunction {
+      buffer: number[] = [];
+      private state!: ListState<number>;
+      flatMap(v: number) {
+        this.buffer.push(v);
+      }
+      snapshotState() {
+        this.state.update(this.buffer);
+      }
+      initializeState(ctx: FunctionInitializationContext) {
+        this.state = ctx.getOperatorStateStore().getListState(new ListStateDescriptor<number>('buffer'));
+        this.buffer = [...this.state.get()];
+      }
+    }
+    const h = new OneInputStreamOperatorTestHarness(new StreamFlatMap(new Buffering()));
+    h.open();
+    [1, 2, 3, 4, 5].forEach((v) => h.processElement(v));
+    const snap = h.snapshot(1, 0);
+    const parts = [0, 1].map((i) => {
+      const fn = new Buffering();
+      const r = new OneInputStreamOperatorTestHarness(new StreamFlatMap(fn), { parallelism: 2, subtaskIndex: i });
+      r.initializeState(AbstractStreamOperatorTestHarness.repartitionOperatorState(snap, 128, 1, 2, i));
+      r.open();
+      return fn.buffer;
+    });
+    expect(parts).toEqual([
+      [1, 2, 3],
+      [4, 5],
+    ]);
+  });
+});
+
+describe('two-input and broadcast harnesses', () => {
+  it('applies broadcast rules to keyed elements', () => {
+    const rules = new MapStateDescriptor<string, number>('rules');
+    class Threshold extends KeyedBroadcastProcessFunction<string, [string, number], [string, number], string> {
+      processElement([k, v]: [string, number], ctx: KeyedBroadcastReadOnlyContext<string>, out: Collector<string>) {
+        const max = ctx.getBroadcastState(rules).get('max');
+        if (max !== null && v > max) out.collect(`${k}:${v}>${max}`);
+      }
+      processBroadcastElement([name, value]: [string, number], ctx: KeyedBroadcastContext) {
+        ctx.getBroadcastState(rules).put(name, value);
+      }
+    }
+    const h = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(new Threshold(), (e: [string, number]) => e[0], rules);
+    h.processElement(['a', 5], 1);
+    h.processBroadcastElement(['max', 3], 2);
+    h.processElement(['a', 5], 3);
+    h.processElement(['b', 2], 4);
+    expectOutput(h).toEqual([{ value: 'a:5>3', timestamp: 3 }]);
+    expect(h.getBroadcastState(rules).get('max')).toBe(3);
+    const snap = h.snapshot(1, 0);
+    const k = (e: [string, number]) => e[0];
+    const restored = new KeyedBroadcastOperatorTestHarness(new CoBroadcastOperator(new Threshold(), [rules], k), k);
+    restored.initializeState(snap);
+    restored.open();
+    expect(restored.getBroadcastState(rules).get('max')).toBe(3);
+    restored.processElement(['c', 4], 9);
+    expect(restored.extractOutputValues()).toEqual(['c:4>3']);
+  });
+
+  it('combines the watermarks of both inputs of a keyed co-process function', () => {
+    const h = ProcessFunctionTestHarnesses.forKeyedCoProcessFunction<string, string, string, string>(
+      {
+        processElement1(v, ctx, out) {
+          out.collect(`1:${v}`);
+          ctx.timerService().registerEventTimeTimer(10);
+        },
+        processElement2(v, _ctx, out) {
+          out.collect(`2:${v}`);
+        },
+        onTimer(ts, ctx, out) {
+          out.collect(`timer ${ctx.getCurrentKey()}@${ts}`);
+        },
+      },
+      (s) => s,
+      (s) => s,
+    );
+    h.processElement1('k', 1);
+    h.processElement2('k', 2);
+    h.processWatermark1(20);
+    expect(h.extractOutputWatermarks()).toEqual([]);
+    h.processWatermark2(15);
+    expectOutput(h).toEqual([{ value: '1:k', timestamp: 1 }, { value: '2:k', timestamp: 2 }, { value: 'timer k@10', timestamp: 10 }, { watermark: 15 }]);
+  });
+});
+
+describe('window operators through forDataStream', () => {
+  it('fires tumbling windows on watermarks and side-outputs late data', () => {
+    const late = new OutputTag<[string, number]>('late');
+    const h = ProcessFunctionTestHarnesses.forDataStream((input: DataStream<[string, number]>) =>
+      input
+        .keyBy((e) => e[0])
+        .window(TumblingEventTimeWindows.of(Time.milliseconds(10)))
+        .sideOutputLateData(late)
+        .reduce((a, b) => [a[0], a[1] + b[1]]),
+    );
+    h.processElement(['a', 1], 1);
+    h.processElement(['a', 2], 9);
+    h.processElement(['b', 5], 12);
+    h.processWatermark(9);
+    h.processElement(['a', 100], 3); // late
+    h.processWatermark(20);
+    expectOutput(h).toEqual([{ value: ['a', 3], timestamp: 9 }, { watermark: 9 }, { value: ['b', 5], timestamp: 19 }, { watermark: 20 }]);
+    expect(h.getSideOutput(late)).toEqual([new StreamRecord(['a', 100], 3)]);
+    expect(h.numKeyedStateEntries()).toBe(0);
+  });
+});
