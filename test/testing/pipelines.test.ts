@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { KeyedProcessFunction, RestartStrategies, ValueStateDescriptor, type Collector, type KeyedProcessContext, type ValueState } from 'flink-ts';
+import { CollectingSink, ControllableSource, FailingIdentityMapper, MiniClusterTestEnvironment, StreamRecord, TestSource, TestStreamEnvironment } from 'flink-ts/testing';
+
+/** Running sum per key. */
+class Sum extends KeyedProcessFunction<string, [string, number], [string, number]> {
+  private sum!: ValueState<number>;
+  override open() {
+    this.sum = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('sum', undefined, 0));
+  }
+  processElement([k, v]: [string, number], _ctx: KeyedProcessContext<string>, out: Collector<[string, number]>) {
+    const sum = (this.sum.value() ?? 0) + v;
+    this.sum.update(sum);
+    out.collect([k, sum]);
+  }
+}
+
+describe('TestStreamEnvironment', () => {
+  it('runs a bounded job to completion and collects at parallelism 3', async () => {
+    const env = TestStreamEnvironment.create({ parallelism: 3 });
+    const sink = new CollectingSink<number>();
+    env.fromSequence(1, 100).map((x) => x * 2).addSink(sink);
+    await env.execute('tiny');
+    expect(sink.size).toBe(100);
+    expect(sink.values().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => (i + 1) * 2));
+  });
+
+  it('keeps timestamps and emits watermarks at chosen points', async () => {
+    const env = new MiniClusterTestEnvironment({ parallelism: 1 }).getExecutionEnvironment();
+    const sink = new CollectingSink<string>();
+    const seen: string[] = [];
+    env
+      .addSource(TestSource.from([{ value: 'a', timestamp: 1 }, { watermark: 5 }, { value: 'b', timestamp: 7 }, 'c']))
+      .process<string>((v, ctx, out) => {
+        seen.push(`${v}@${ctx.timestamp()} wm=${ctx.timerService().currentWatermark()}`);
+        out.collect(v);
+      })
+      .addSink(sink);
+    await env.execute();
+    expect(sink.records()).toEqual([new StreamRecord('a', 1), new StreamRecord('b', 7), new StreamRecord('c')]);
+    expect(seen[1]).toBe('b@7 wm=5');
+  });
+
+  it('recovers from an injected failure from the last checkpoint, each record once in an exactly-once sink', async () => {
+    const env = TestStreamEnvironment.create({ parallelism: 2 });
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 0));
+    const failing = new FailingIdentityMapper<[string, number]>(4);
+    const sink = new CollectingSink<[string, number]>({ exactlyOnce: true });
+    const input: [string, number][] = [['a', 1], ['b', 1], ['a', 2], ['b', 2], ['a', 3]];
+    env
+      .addSource(TestSource.from<[string, number]>([input[0]!, input[1]!, input[2]!, TestSource.checkpoint(), input[3]!, input[4]!]))
+      .map(failing)
+      .keyBy((e) => e[0])
+      .process(new Sum())
+      .addSink(sink);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      await env.execute();
+    } finally {
+      console.warn = warn;
+    }
+    expect(failing.numFailures()).toBe(1);
+    const byKey = (k: string) => sink.values().filter((e) => e[0] === k).map((e) => e[1]);
+    expect(byKey('a')).toEqual([1, 3, 6]);
+    expect(byKey('b')).toEqual([1, 3]);
+  });
+
+  it('fails a job that cannot finish after the timeout, with a hint', async () => {
+    const env = TestStreamEnvironment.create({ timeoutMs: 200 });
+    env.addSource(new ControllableSource<number>()).addSink(new CollectingSink<number>());
+    await expect(env.execute()).rejects.toThrow(/did not finish within 200 ms.*finish\(\)/);
+  });
+
+  it('drives an unbounded source and processing time from the test', async () => {
+    const env = TestStreamEnvironment.create();
+    const source = new ControllableSource<string>();
+    const sink = new CollectingSink<string>();
+    env
+      .addSource(source)
+      .keyBy((s) => s)
+      .process<string>({
+        processElement(v, ctx, out) {
+          out.collect(`got ${v}`);
+          ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 1000);
+        },
+        onTimer(ts, ctx, out) {
+          out.collect(`timer ${ctx.getCurrentKey()}@${ts}`);
+        },
+      })
+      .addSink(sink);
+    const job = env.executeAsync();
+    source.push('x');
+    await sink.waitFor(1);
+    env.getClock().advanceBy(999);
+    source.push('y');
+    await sink.waitFor(2);
+    env.getClock().advanceBy(1);
+    expect(await sink.waitFor(3)).toEqual(['got x', 'got y', 'timer x@1000']);
+    source.finish();
+    await job.getJobExecutionResult();
+  });
+
+  it('runs hundreds of tiny jobs per minute', async () => {
+    const n = 100;
+    const start = performance.now();
+    for (let i = 0; i < n; i++) {
+      const env = TestStreamEnvironment.create();
+      const sink = new CollectingSink<number>();
+      env.addSource(TestSource.from([1, 2, 3])).map((x) => x + i).filter((x) => x > 0).addSink(sink);
+      await env.execute();
+      if (sink.size !== 3) throw new Error('lost records');
+    }
+    const ms = performance.now() - start;
+    const perMinute = Math.round((n / ms) * 60_000);
+    console.log(`tiny jobs: ${n} in ${ms.toFixed(0)} ms = ${perMinute} jobs/minute`);
+    expect(perMinute).toBeGreaterThan(300);
+  });
+});
