@@ -146,8 +146,10 @@ export class WindowOperator<IN, OUT>
     this.contents = c;
     this.plainEventTime = spec.trigger.constructor === EventTimeTrigger && spec.assigner.isEventTime();
     const sized = spec.assigner as unknown as { getSize?: () => number };
+    this.fastPath = false;
     if (spec.assigner.distinctStarts && !this.merging && typeof sized.getSize === 'function') {
       const size = sized.getSize();
+      this.fastPath = this.plainEventTime && !this.evictor;
       this.ns = (w) => (w as TimeWindow).start;
       this.windowOf = (ns) => (typeof ns === 'number' ? new TimeWindow(ns, ns + size) : asWindow(ns));
     } else if (spec.assigner.distinctStarts && !this.merging) {
@@ -162,6 +164,8 @@ export class WindowOperator<IN, OUT>
   private readonly ns: (w: Window) => TimerNamespace;
   /** Flink's EventTimeTrigger itself (not a subclass), which allows the fast path in `processNonMerging`. */
   private readonly plainEventTime: boolean;
+  /** Tumbling/sliding event-time windows, EventTimeTrigger, no evictor: `processEventTimeFixed`. */
+  private readonly fastPath: boolean;
   private readonly windowOf: (ns: TimerNamespace) => Window;
   private readonly contents: WindowContents;
 
@@ -314,11 +318,56 @@ export class WindowOperator<IN, OUT>
   processElement(value: IN, timestamp: number): void {
     this.backend.setCurrentKey(this.getKey(value));
     const windows = this.assigner.assignWindows(value, timestamp, this.assignerContext);
-    const skipped = this.merging ? this.processMerging(value, timestamp, windows) : this.processNonMerging(value, timestamp, windows);
+    const skipped = this.fastPath
+      ? this.processEventTimeFixed(value, timestamp, windows as readonly TimeWindow[])
+      : this.merging
+        ? this.processMerging(value, timestamp, windows)
+        : this.processNonMerging(value, timestamp, windows);
     if (skipped && this.isElementLate(timestamp)) {
       if (this.lateTag) this.output.collectSide(this.lateTag, value, timestamp);
       else this.numLateRecordsDropped.inc();
     }
+  }
+
+  /**
+   * The hot loop for the common case (tumbling or sliding event-time windows with Flink's EventTimeTrigger, no
+   * evictor): the same steps as `processNonMerging`, with the trigger's decision inlined once a window's timers are
+   * registered (CONTINUE while the watermark is before the window's end).
+   */
+  private processEventTimeFixed(value: IN, timestamp: number, windows: readonly TimeWindow[]): boolean {
+    const wm = this.currentWatermark;
+    const lateness = this.allowedLateness;
+    const add = this.add;
+    let skipped = true;
+    let map = this.contentsState.value();
+    const existed = map !== null;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      const max = w.end - 1;
+      if (max + lateness <= wm) continue;
+      skipped = false;
+      let e = map === null ? undefined : map.get(w.start);
+      if (e === undefined) {
+        if (map === null) map = new Map();
+        map.set(w.start, (e = { w, acc: undefined, evt: NaN, cln: NaN }));
+      }
+      e.acc = add(e.acc, value, timestamp);
+      if (max > wm && e.evt === max && (lateness === 0 || e.cln === max + lateness)) continue;
+      this.afterAdd(value, timestamp, w, e);
+    }
+    if (map !== null) this.storeContents(map, existed);
+    return skipped;
+  }
+
+  /** Trigger, fire/purge and cleanup timer for one window after an element was added. */
+  private afterAdd(value: IN, timestamp: number, w: Window, e: WindowEntry): void {
+    this.tWindow = w;
+    this.tEntry = e;
+    const r = this.trigger.onElement(value, timestamp, w, this.triggerContext);
+    if (r.isFire() && e.acc !== undefined) e.acc = this.emitWindowContents(w, e.acc);
+    if (r.isPurge()) e.acc = undefined;
+    this.registerCleanupTimer(w, e);
+    this.tEntry = undefined;
   }
 
   private processNonMerging(value: IN, timestamp: number, windows: readonly Window[]): boolean {
