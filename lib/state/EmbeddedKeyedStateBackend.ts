@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { HeapKeyedStateBackend, normalizeKey, type KeyedStateSnapshot, type KeyedStateTable, type KvChunk } from './HeapKeyedStateBackend.js';
 import { KeyGroupRangeAssignment, type KeyGroupRange } from './KeyGroupRangeAssignment.js';
-import { encodeRecords, forEachRecord, keyGroupOf, stateIdOf } from './kvFormat.js';
+import { encodeRecords, forEachRecord, keyGroupOf, RecordEncoder, stateIdOf } from './kvFormat.js';
 import type { StateKind } from './StateDescriptor.js';
 import { deserializeState, serializeState } from './StateSerializer.js';
 
@@ -229,10 +229,9 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     if (incremental) {
       data = encodeRecords([...this.changed.values()].sort((a, b) => Buffer.compare(a[0], b[0])));
     } else {
-      const all: [Buffer, Buffer][] = [];
-      // With binary encodings, getRange yields fresh Buffers (no copy needed).
-      for (const { key, value } of this.db.getRange()) all.push([key, value]);
-      data = encodeRecords(all);
+      const enc = new RecordEncoder();
+      for (const { key, value } of this.db.getRange()) enc.add(key, value);
+      data = enc.finish();
       this.chain = [];
     }
     this.changed.clear();

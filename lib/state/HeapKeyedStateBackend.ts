@@ -274,14 +274,24 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
     return s;
   }
 
-  /** A deep copy of all state, taken synchronously, with each entry's key group. */
+  /**
+   * A copy of all state, taken synchronously, with each entry's key group (serialized later, asynchronously, by the
+   * checkpoint storage).
+   */
   snapshot(): KeyedStateSnapshot {
     const states: HeapKeyedStateSnapshot['states'] = {};
     for (const [name, t] of this.tables) {
-      const entries: [number, unknown, unknown][] = [];
+      const entries: [number, unknown, unknown][] = new Array(t.values.size);
+      const composite = t.originals.size > 0;
+      let i = 0;
       for (const [nk, v] of t.values) {
-        const key = t.originalKey(nk);
-        entries.push([KeyGroupRangeAssignment.assignToKeyGroup(key, this.maxParallelism), deepClone(key), deepClone(v)]);
+        const key = composite ? t.originalKey(nk) : nk;
+        // Primitives need no copy (the common case: counters, sums, strings).
+        entries[i++] = [
+          KeyGroupRangeAssignment.assignToKeyGroup(key, this.maxParallelism),
+          typeof key === 'object' && key !== null ? deepClone(key) : key,
+          typeof v === 'object' && v !== null ? deepClone(v) : v,
+        ];
       }
       states[name] = { kind: t.kind, entries };
     }

@@ -37,6 +37,46 @@ export function encodeRecords(records: Iterable<[Uint8Array, Uint8Array | null]>
   return out;
 }
 
+/** Encodes records into one buffer as they come, without a Buffer per record. @internal */
+export class RecordEncoder {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private at = 0;
+  private ensure(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+  /** A record whose key is `[keyGroup][stateId][keyBytes]`. */
+  addKeyed(keyGroup: number, stateId: number, keyBytes: Uint8Array, value: Uint8Array): void {
+    this.ensure(16 + keyBytes.length + value.length);
+    const b = this.buf;
+    b.writeUInt32BE(4 + keyBytes.length, this.at);
+    b.writeUInt16BE(keyGroup, this.at + 4);
+    b.writeUInt16BE(stateId, this.at + 6);
+    b.set(keyBytes, this.at + 8);
+    this.at += 8 + keyBytes.length;
+    b.writeUInt32BE(value.length, this.at);
+    b.set(value, this.at + 4);
+    this.at += 4 + value.length;
+  }
+  /** A record with a complete key. */
+  add(key: Uint8Array, value: Uint8Array): void {
+    this.ensure(8 + key.length + value.length);
+    const b = this.buf;
+    b.writeUInt32BE(key.length, this.at);
+    b.set(key, this.at + 4);
+    this.at += 4 + key.length;
+    b.writeUInt32BE(value.length, this.at);
+    b.set(value, this.at + 4);
+    this.at += 4 + value.length;
+  }
+  /** The records (a copy sized to fit). */
+  finish(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.at));
+  }
+}
+
 /** Calls `fn(key, value | null)` for every record (views into `data`, not copies). @internal */
 export function forEachRecord(data: Buffer, fn: (key: Buffer, value: Buffer | null) => void): void {
   let at = 0;

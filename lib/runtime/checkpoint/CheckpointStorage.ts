@@ -3,7 +3,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { ExternalizedCheckpointCleanup } from '../../api/CheckpointConfig.js';
 import type { HeapKeyedStateSnapshot, KvChunk, KvKeyedStateSnapshot } from '../../state/HeapKeyedStateBackend.js';
 import { deserializeState, serializeState } from '../../state/StateSerializer.js';
-import { encodeRecords, forEachRecord } from '../../state/kvFormat.js';
+import { forEachRecord, RecordEncoder } from '../../state/kvFormat.js';
 import type { OperatorSubtaskState } from '../operators/AbstractStreamOperator.js';
 import type { CompletedCheckpoint } from './CheckpointCoordinator.js';
 import { FileSystem, type CheckpointFileSystem, type ResolvedPath } from './FileSystem.js';
@@ -77,18 +77,14 @@ async function encodeSubtask(s: OperatorSubtaskState, chunkRef: (c: KvChunk) => 
     head.heap = [];
     for (const [name, { kind, entries }] of Object.entries(ks.states)) {
       let frames = 0;
-      // Records of the embedded backend's format: [key group][serialized key] → serialized value.
+      // Records of the embedded backend's format: [key group][0][serialized key] → serialized value.
       for (let i = 0; i < entries.length; i += ENTRIES_PER_FRAME) {
-        const records: [Buffer, Buffer][] = [];
+        const enc = new RecordEncoder();
         for (let j = i; j < Math.min(entries.length, i + ENTRIES_PER_FRAME); j++) {
           const [kg, key, value] = entries[j]!;
-          const ks = serializeState(key);
-          const kb = Buffer.allocUnsafe(2 + ks.length);
-          kb.writeUInt16BE(kg, 0);
-          kb.set(ks, 2);
-          records.push([kb, serializeState(value)]);
+          enc.addKeyed(kg, 0, serializeState(key), serializeState(value));
         }
-        rest.push(...frame(encodeRecords(records)));
+        rest.push(...frame(enc.finish()));
         frames++;
         await yieldTurn();
       }
@@ -115,7 +111,7 @@ async function decodeSubtask(bytes: Buffer, readChunk: (ref: FileRef, id: string
     for (const { name, kind, frames } of head.heap) {
       const entries: [number, unknown, unknown][] = [];
       for (let i = 0; i < frames; i++) {
-        forEachRecord(nextBytes(), (k, v) => entries.push([k.readUInt16BE(0), deserializeState(k.subarray(2)), deserializeState(v!)]));
+        forEachRecord(nextBytes(), (k, v) => entries.push([k.readUInt16BE(0), deserializeState(k.subarray(4)), deserializeState(v!)]));
         await yieldTurn();
       }
       states[name] = { kind, entries };
