@@ -110,6 +110,12 @@ export class StreamTask {
   private cancelled = false;
   private cancelWaiters: (() => void)[] = [];
   private flushScheduled = false;
+  /**
+   * While a source task takes a checkpoint, the records its source emits wait here: they come after the barrier
+   * (the source's state is taken first), and must not reach the chained operators before those snapshot what came
+   * before, like Flink's checkpoint lock held during a source task's snapshot.
+   */
+  private sourceHold: { values: unknown[]; timestamps: number[]; released: Promise<void>; release: () => void } | undefined;
   private lastYield = 0;
   private failure: { error: unknown } | undefined;
   private finishedChannels: Uint8Array = new Uint8Array(0);
@@ -436,6 +442,12 @@ export class StreamTask {
     };
     const emit = (value: unknown, ts: number): void | Promise<void> => {
       if (task.cancelled) return undefined;
+      const hold = task.sourceHold;
+      if (hold) {
+        hold.values.push(value);
+        hold.timestamps.push(ts);
+        return hold.released;
+      }
       if (idle) {
         idle = false;
         output.emitWatermarkStatus(false);
@@ -485,6 +497,7 @@ export class StreamTask {
     const out = op.readerOutput;
     for (;;) {
       if (this.cancelled) return;
+      if (this.sourceHold) await this.sourceHold.released;
       let status: InputStatus;
       try {
         status = reader.pollNext(out);
@@ -652,34 +665,67 @@ export class StreamTask {
    * Takes this task's snapshot (operators head first, after their in-flight asynchronous work), forwards the
    * barrier downstream and acknowledges. Sources call it from a trigger; other tasks when aligned.
    */
-  async performCheckpoint(barrier: CheckpointBarrier): Promise<void> {
+  async performCheckpoint(barrier: CheckpointBarrier, stopping = false): Promise<void> {
     if (this.cancelled) return;
+    const head = this.operators[0];
+    const isSource = head instanceof StreamSource || head instanceof SourceReaderOperator;
     try {
       this.flushOutputs();
+      const state: TaskStateSnapshot = {};
+      let first = 0;
+      if (isSource && !this.sourceHold) {
+        // The source's state first; what it emits from now on waits until the chain has snapshotted what came before.
+        let release!: () => void;
+        const released = new Promise<void>((r) => (release = r));
+        this.sourceHold = { values: [], timestamps: [], released, release };
+        first = 1;
+        await this.snapshotOperator(0, barrier, state);
+      }
       const p = this.pendingWork();
       if (p) await p;
-      const state: TaskStateSnapshot = {};
-      for (let i = 0; i < this.operators.length; i++) {
-        const op = this.operators[i]!;
-        const node = this.vertex.nodes[i]!;
-        try {
-          await op.snapshotState(barrier.checkpointId, barrier.timestamp);
-        } catch (e) {
-          throw tagFailure(e, op.name);
-        }
-        state[node.operatorId] = {
-          operatorState: this.operatorBackends.get(op)?.snapshot(),
-          keyedState: this.keyedBackends.get(op)?.snapshot(),
-          timers: op.snapshotTimers(),
-        };
-      }
+      for (let i = first; i < this.operators.length; i++) await this.snapshotOperator(i, barrier, state);
       this.flushOutputs();
       for (const w of this.writers.values()) w.broadcastEvent(barrier);
       this.env.acknowledgeCheckpoint(this, barrier.checkpointId, state);
     } catch (e) {
       this.env.declineCheckpoint(this, barrier.checkpointId, e);
       throw e;
+    } finally {
+      if (isSource) this.releaseSource(stopping);
     }
+  }
+
+  /**
+   * Emits the records held during a source task's checkpoint (after the barrier) and lets the source go on. A stop
+   * with savepoint drops them: nothing follows its barrier, and a job restored from it reads them again.
+   */
+  private releaseSource(drop: boolean): void {
+    const hold = this.sourceHold;
+    if (!hold) return;
+    this.sourceHold = undefined;
+    const output = this.operators[0]!.output;
+    try {
+      for (let i = 0; i < hold.values.length && !this.cancelled && !drop; i++) output.collect(hold.values[i], hold.timestamps[i]!);
+      this.flushOutputs();
+    } catch (e) {
+      this.fail(tagFailure(e, operatorOf(e) ?? this.vertex.head.name));
+    }
+    hold.release();
+  }
+
+  private async snapshotOperator(i: number, barrier: CheckpointBarrier, state: TaskStateSnapshot): Promise<void> {
+    const op = this.operators[i]!;
+    const node = this.vertex.nodes[i]!;
+    try {
+      await op.snapshotState(barrier.checkpointId, barrier.timestamp);
+    } catch (e) {
+      throw tagFailure(e, op.name);
+    }
+    state[node.operatorId] = {
+      operatorState: this.operatorBackends.get(op)?.snapshot(),
+      keyedState: this.keyedBackends.get(op)?.snapshot(),
+      timers: op.snapshotTimers(),
+    };
   }
 
   /**
@@ -689,7 +735,7 @@ export class StreamTask {
    */
   async triggerCheckpoint(checkpointId: number, timestamp: number, stop?: 'drain' | 'suspend'): Promise<void> {
     this.lastCompletedBarrier = checkpointId;
-    await this.performCheckpoint(new CheckpointBarrier(checkpointId, timestamp));
+    await this.performCheckpoint(new CheckpointBarrier(checkpointId, timestamp), stop !== undefined);
     if (!stop) return;
     const head = this.operators[0];
     if (stop === 'suspend') this.cancel();
