@@ -6,6 +6,8 @@ import {
   ListStateDescriptor,
   MapStateDescriptor,
   OutputTag,
+  ProcessFunction,
+  type ProcessContext,
   RichFlatMapFunction,
   Time,
   TimeDomain,
@@ -13,6 +15,8 @@ import {
   ValueStateDescriptor,
   Watermark,
   type CheckpointedFunction,
+  type BroadcastContext,
+  type BroadcastReadOnlyContext,
   type Collector,
   type DataStream,
   type FunctionInitializationContext,
@@ -25,6 +29,8 @@ import {
 } from 'flink-ts';
 import {
   AbstractStreamOperatorTestHarness,
+  BroadcastOperatorTestHarness,
+  KeyedTwoInputStreamOperatorTestHarness,
   CoBroadcastOperator,
   KeyedBroadcastOperatorTestHarness,
   KeyedOneInputStreamOperatorTestHarness,
@@ -317,3 +323,88 @@ describe('window operators through forDataStream', () => {
     expect(h.numKeyedStateEntries()).toBe(0);
   });
 });
+
+describe('more harness shapes', () => {
+  it('awaits an asynchronous open() and refuses elements until then', async () => {
+    class SlowOpen extends RichFlatMapFunction<number, number> {
+      factor = 0;
+      override async open() {
+        await new Promise((r) => setTimeout(r, 5));
+        this.factor = 10;
+      }
+      flatMap(v: number, out: Collector<number>) {
+        out.collect(v * this.factor);
+      }
+    }
+    const h = new OneInputStreamOperatorTestHarness(new StreamFlatMap(new SlowOpen()));
+    const opening = h.open();
+    expect(() => h.processElement(1)).toThrow(/await harness.open\(\)/);
+    await opening;
+    h.processElement(1);
+    expect(h.extractOutputValues()).toEqual([10]);
+    expect(() => ProcessFunctionTestHarnesses.forProcessFunction(new SlowOpenProcess())).toThrow(/returned a Promise/);
+  });
+
+  it('runs a non-keyed broadcast function and a co-process function', () => {
+    const words = new MapStateDescriptor<string, boolean>('stop-words');
+    const b = ProcessFunctionTestHarnesses.forBroadcastProcessFunction<string, string, string>(
+      {
+        processElement(w: string, ctx: BroadcastReadOnlyContext, out: Collector<string>) {
+          if (!ctx.getBroadcastState(words).contains(w)) out.collect(w);
+        },
+        processBroadcastElement(w: string, ctx: BroadcastContext) {
+          ctx.getBroadcastState(words).put(w, true);
+        },
+      },
+      words,
+    );
+    b.processBroadcastElement('the');
+    for (const w of ['the', 'cat']) b.processElement(w);
+    expect(b.extractOutputValues()).toEqual(['cat']);
+
+    const c = ProcessFunctionTestHarnesses.forCoProcessFunction<number, string, string>({
+      processElement1: (n, _ctx, out) => out.collect(`n${n}`),
+      processElement2: (s, ctx, out) => out.collect(`s${s}@${ctx.timestamp()}`),
+    });
+    c.processElement1(1, 1);
+    c.processElement2('x', 2);
+    c.processBothWatermarks(5);
+    expectOutput(c).toEqual([{ value: 'n1', timestamp: 1 }, { value: 'sx@2', timestamp: 2 }, { watermark: 5 }]);
+  });
+
+  it('builds two-input harnesses from connected and broadcast streams', () => {
+    const joined = ProcessFunctionTestHarnesses.forConnectedStreams((a: DataStream<string>, b: DataStream<string>) =>
+      a.connect(b).keyBy((x) => x, (y) => y).map({ map1: (x: string) => `L${x}`, map2: (y: string) => `R${y}` }),
+    );
+    joined.processElement1('k', 1);
+    joined.processElement2('k', 2);
+    expect(joined.extractOutputValues()).toEqual(['Lk', 'Rk']);
+    expect(joined).toBeInstanceOf(KeyedTwoInputStreamOperatorTestHarness);
+
+    const rules = new MapStateDescriptor<string, number>('limits');
+    const bc = ProcessFunctionTestHarnesses.forConnectedStreams((events: DataStream<number>, limits: DataStream<[string, number]>) =>
+      events.connect(limits.broadcast(rules)).process<string>({
+        processElement(v: number, ctx: BroadcastReadOnlyContext, out: Collector<string>) {
+          const max = ctx.getBroadcastState(rules).get('max');
+          if (max !== null && v > max) out.collect(`${v} > ${max}`);
+        },
+        processBroadcastElement([k, v]: [string, number], ctx: BroadcastContext) {
+          ctx.getBroadcastState(rules).put(k, v);
+        },
+      }),
+    );
+    expect(bc).toBeInstanceOf(BroadcastOperatorTestHarness);
+    const h = bc as BroadcastOperatorTestHarness<number, [string, number], string>;
+    h.processBroadcastElement(['max', 10]);
+    h.processElement(11, 1);
+    h.processElement(9, 2);
+    expect(h.extractOutputValues()).toEqual(['11 > 10']);
+  });
+});
+
+class SlowOpenProcess extends ProcessFunction<number, number> {
+  override async open() {}
+  processElement(v: number, _ctx: ProcessContext, out: Collector<number>) {
+    out.collect(v);
+  }
+}
