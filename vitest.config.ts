@@ -32,7 +32,7 @@ export default defineConfig({
         test: {
           name: 'it',
           include: ['test/**/*.it.test.ts'],
-          globalSetup: ['./test/setup/kafka.ts', './test/setup/registry.ts'],
+          globalSetup: ['./test/setup/kafka.ts', './test/setup/registry.ts', './test/setup/hdfs.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

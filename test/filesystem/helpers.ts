@@ -58,12 +58,12 @@ export interface PushControl<T> {
 
 /** A source emitting what the test pushes; ends when `done` and the queue is empty. Reports completed checkpoints. */
 export function pushSource<T>(control: PushControl<T>): SourceFunction<T> & CheckpointListener {
-  let running = true;
-  return {
+  // Per-attempt fields live on the object (each attempt runs its own copy); `control` is shared through the closure.
+  class PushSource implements SourceFunction<T>, CheckpointListener {
+    running = true;
     async run(ctx: SourceContext<T>) {
-      running = true;
-      while (running) {
-        while (control.queue.length) {
+      while (this.running) {
+        while (this.running && control.queue.length) {
           const p = ctx.collect(control.queue.shift()!);
           control.emitted++;
           if (p) await p;
@@ -71,20 +71,21 @@ export function pushSource<T>(control: PushControl<T>): SourceFunction<T> & Chec
         if (control.done) return;
         await new Promise((r) => setTimeout(r, 1));
       }
-    },
+    }
     cancel() {
-      running = false;
-    },
+      this.running = false;
+    }
     notifyCheckpointComplete(id: number) {
       control.completed.push(id);
-    },
-  };
+    }
+  }
+  return new PushSource();
 }
 
 /** What a {@link countingSource} shares with the test. */
 export interface CountingControl {
   completed: number[];
-  /** Records emitted by the current attempt (for failure injection). */
+  /** Records emitted (all attempts). */
   emitted: number;
 }
 
@@ -92,40 +93,41 @@ export interface CountingControl {
  * Emits 0..n-1 with its offset in operator state (exactly-once replay), pausing every `every` records so checkpoints
  * run in between; after the last record waits until `settleCheckpoints` more checkpoints completed.
  */
-export function countingSource(n: number, control: CountingControl, opts: { every?: number; pauseMs?: number; settleCheckpoints?: number; settleMs?: number } = {}): SourceFunction<number> & CheckpointedFunction & CheckpointListener {
+export function countingSource(n: number, control: CountingControl, opts: { every?: number; pauseMs?: number; settleCheckpoints?: number; settleMs?: number; onSnapshot?: (checkpointId: number, offset: number) => void } = {}): SourceFunction<number> & CheckpointedFunction & CheckpointListener {
   const every = opts.every ?? 50;
-  let running = true;
-  let offset = 0;
-  let state: ListState<number>;
-  return {
+  // A cancelled attempt's run() may still be between awaits when the next attempt starts: its fields are its own.
+  class CountingSource implements SourceFunction<number>, CheckpointedFunction, CheckpointListener {
+    running = true;
+    offset = 0;
+    state: ListState<number> | undefined;
     initializeState(ctx: FunctionInitializationContext) {
-      state = ctx.getOperatorStateStore().getListState(new ListStateDescriptor<number>('offset'));
-      // Closure variables are shared by the copies of every attempt: reset them here.
-      offset = ctx.isRestored() ? ([...state.get()][0] ?? 0) : 0;
-    },
-    snapshotState() {
-      state.update([offset]);
-    },
+      this.state = ctx.getOperatorStateStore().getListState(new ListStateDescriptor<number>('offset'));
+      this.offset = ctx.isRestored() ? ([...this.state.get()][0] ?? 0) : 0;
+    }
+    snapshotState(ctx: { getCheckpointId(): number }) {
+      this.state!.update([this.offset]);
+      opts.onSnapshot?.(ctx.getCheckpointId(), this.offset);
+    }
     async run(ctx: SourceContext<number>) {
-      running = true;
-      while (running && offset < n) {
-        const p = ctx.collect(offset);
-        offset++;
+      while (this.running && this.offset < n) {
+        const p = ctx.collect(this.offset);
+        this.offset++;
         control.emitted++;
         if (p) await p;
-        if (offset % every === 0) await new Promise((r) => setTimeout(r, opts.pauseMs ?? 5));
+        if (this.offset % every === 0) await new Promise((r) => setTimeout(r, opts.pauseMs ?? 5));
       }
       const target = control.completed.length + (opts.settleCheckpoints ?? 2);
       const until = Date.now() + (opts.settleMs ?? 0);
-      while (running && (control.completed.length < target || Date.now() < until)) await new Promise((r) => setTimeout(r, 5));
-    },
+      while (this.running && (control.completed.length < target || Date.now() < until)) await new Promise((r) => setTimeout(r, 5));
+    }
     cancel() {
-      running = false;
-    },
+      this.running = false;
+    }
     notifyCheckpointComplete(id: number) {
       control.completed.push(id);
-    },
-  };
+    }
+  }
+  return new CountingSource();
 }
 
 /** Retries `assertion` until it passes (or rethrows its last failure after `timeoutMs`). */

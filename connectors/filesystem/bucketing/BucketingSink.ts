@@ -314,6 +314,8 @@ export class BucketingSink<T> extends RichSinkFunction<T> {
   // ------------------------------------------------------------------ records
 
   invoke(value: T, context: SinkContext): void | Promise<void> {
+    // Records queued behind an asynchronous invoke can still arrive after the task closed the sink on a failure.
+    if (this.closed) throw new Error('The file sink is closed: a record arrived after the task failed or ended');
     this.io.check();
     const now = context.currentProcessingTime();
     if (this.io.busy) return this.io.run(() => this.write(value, now));
@@ -407,6 +409,7 @@ export class BucketingSink<T> extends RichSinkFunction<T> {
 
   snapshotState(context: FunctionSnapshotContext): Promise<void> {
     const checkpointId = context.getCheckpointId();
+    if (this.closed) return Promise.reject(new Error(`The file sink is closed: it cannot take checkpoint ${checkpointId}`));
     return this.io.run(async () => {
       const snapshot: BucketStateSnapshot[] = [];
       for (const b of this.buckets.values()) {

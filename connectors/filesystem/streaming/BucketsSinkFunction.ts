@@ -193,6 +193,8 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
   // ------------------------------------------------------------------ records
 
   invoke(value: IN, context: SinkContext): void | Promise<void> {
+    // Records queued behind an asynchronous invoke can still arrive after the task closed the sink on a failure.
+    if (this.closed) throw new Error('The file sink is closed: a record arrived after the task failed or ended');
     this.io.check();
     if (this.io.busy) {
       const now = context.currentProcessingTime();
@@ -275,6 +277,7 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
 
   snapshotState(context: FunctionSnapshotContext): Promise<void> {
     const checkpointId = context.getCheckpointId();
+    if (this.closed) return Promise.reject(new Error(`The file sink is closed: it cannot take checkpoint ${checkpointId}`));
     return this.io.run(async () => {
       const buckets: BucketSnapshot[] = [];
       for (const b of this.buckets.values()) {
