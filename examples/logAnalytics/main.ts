@@ -89,6 +89,20 @@ class LiveLogs extends RichParallelSourceFunction<string> {
   }
 }
 
+/** Publishes the initial rules, and the rule change after 20 s. */
+class RulePublisher extends RichParallelSourceFunction<string> {
+  private running = true;
+  async run(ctx: SourceContext<string>): Promise<void> {
+    for (const r of initialRules) await ctx.collect(JSON.stringify(r));
+    for (let i = 0; i < 200 && this.running; i++) await new Promise((r) => setTimeout(r, 100));
+    if (this.running) for (const r of ruleChange) await ctx.collect(JSON.stringify(r));
+    while (this.running) await new Promise((r) => setTimeout(r, 100));
+  }
+  cancel(): void {
+    this.running = false;
+  }
+}
+
 async function withKafka(seconds: number): Promise<void> {
   const kafka = await kafkaForExamples();
   const props = (group?: string) => {
@@ -103,21 +117,7 @@ async function withKafka(seconds: number): Promise<void> {
   const gen = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
   gen.addSource(new LiveLogs(50), 'log generator').addSink(new FlinkKafkaProducer<string>('api-logs', new SimpleStringSchema(), props()));
   gen
-    .addSource(
-      {
-        running: true,
-        async run(ctx: SourceContext<string>) {
-          for (const r of initialRules) await ctx.collect(JSON.stringify(r));
-          for (let i = 0; i < 200 && this.running; i++) await new Promise((r) => setTimeout(r, 100));
-          if (this.running) for (const r of ruleChange) await ctx.collect(JSON.stringify(r));
-          while (this.running) await new Promise((r) => setTimeout(r, 100));
-        },
-        cancel() {
-          this.running = false;
-        },
-      },
-      'rule publisher',
-    )
+    .addSource(new RulePublisher(), 'rule publisher')
     .addSink(new FlinkKafkaProducer<string>('api-rules', new SimpleStringSchema(), props()));
   const generators = gen.executeAsync('log analytics data');
 
