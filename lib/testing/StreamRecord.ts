@@ -1,4 +1,3 @@
-import { AssertionError } from 'node:assert';
 import { Watermark } from '../runtime/elements.js';
 import { NO_TIMESTAMP, MAX_WATERMARK, MIN_WATERMARK } from '../runtime/elements.js';
 
@@ -125,7 +124,7 @@ export interface OutputExpectation<T> {
 /**
  * Asserts on a harness's (or any list's) output and, when it fails, shows expected and actual output one element a
  * line — records with their timestamps, watermarks between them — as the assertion's diff. Works with any test
- * runner (it throws an `AssertionError`). Flink's tests use `TestHarnessUtil.assertOutputEquals` for this.
+ * runner (it throws an {@link OutputMismatchError}, an `AssertionError` with `actual`/`expected`). Flink's tests use `TestHarnessUtil.assertOutputEquals` for this.
  * @example
  * ```ts
  * import { expectOutput, ProcessFunctionTestHarnesses } from 'flink-ts/testing';
@@ -159,17 +158,33 @@ export function expectOutput<T>(actual: { getOutput(): OutputElement<T>[] } | It
     if (ok) return;
     const actualText = formatOutput(act);
     const expectedText = formatOutput(expected);
-    throw new AssertionError({
-      message: `Output ${anyOrder ? '(in any order) ' : ''}differs.\n\nactual (${act.length}):\n${indent(actualText)}\n\nexpected (${expected.length}):\n${indent(expectedText)}\n`,
-      actual: actualText,
-      expected: expectedText,
-      operator: 'strictEqual',
-    });
+    throw new OutputMismatchError(
+      `Output ${anyOrder ? '(in any order) ' : ''}differs.\n\nactual (${act.length}):\n${indent(actualText)}\n\nexpected (${expected.length}):\n${indent(expectedText)}\n`,
+      actualText,
+      expectedText,
+    );
   };
   return {
     toEqual: (expected) => check(expected, false),
     toEqualInAnyOrder: (expected) => check(expected, true),
   };
+}
+
+/**
+ * A failed {@link expectOutput}: `actual` and `expected` are the formatted outputs, one element a line, so test
+ * runners that diff assertion errors (vitest, jest, mocha) show a line diff of the two timelines.
+ * @public
+ */
+export class OutputMismatchError extends Error {
+  override readonly name = 'AssertionError';
+  readonly showDiff = true;
+  constructor(
+    message: string,
+    readonly actual: string,
+    readonly expected: string,
+  ) {
+    super(message);
+  }
 }
 
 function indent(s: string): string {

@@ -7,7 +7,7 @@
  * See docs/testing.md.
  * @packageDocumentation
  */
-export { StreamRecord, formatOutput, expectOutput, type OutputElement, type ExpectedElement, type OutputExpectation } from './StreamRecord.js';
+export { StreamRecord, formatOutput, expectOutput, OutputMismatchError, type OutputElement, type ExpectedElement, type OutputExpectation } from './StreamRecord.js';
 export { AbstractStreamOperatorTestHarness, OperatorSubtaskState, type HarnessOptions } from './AbstractStreamOperatorTestHarness.js';
 export { OneInputStreamOperatorTestHarness, KeyedOneInputStreamOperatorTestHarness, type OneInputOperator } from './OneInputStreamOperatorTestHarness.js';
 export {
