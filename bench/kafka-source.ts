@@ -1,5 +1,5 @@
 /**
- * Kafka -> map -> discard throughput of the Kafka source (FlinkKafkaConsumer, parallelism 1, 4 partitions) beside a
+ * Kafka -> map -> discard throughput of the Kafka source (FlinkKafkaConsumer and KafkaSource, parallelism 1, 4 partitions) beside a
  * raw kafkajs consume loop (one consumer, eachBatch, the same map) in the same run, over 1 M 100-byte records.
  *
  *   npm run build && node dist/bench/kafka-source.js [records] [rounds]
@@ -11,7 +11,7 @@
  */
 import { Kafka, logLevel } from 'kafkajs';
 import { StreamExecutionEnvironment } from 'flink-ts';
-import { FlinkKafkaConsumer } from 'flink-ts/connectors/kafka';
+import { FlinkKafkaConsumer, KafkaSource, OffsetsInitializer } from 'flink-ts/connectors/kafka';
 import { SimpleStringSchema } from 'flink-ts/serialization';
 import { median } from './util.js';
 
@@ -23,7 +23,13 @@ const RECORD_BYTES = 100;
 interface Timing {
   startupMs: number;
   rate: number;
+  /** CPU time of this Node process (user + system) per record, first to last record: robust on a shared machine. */
+  cpuUsPerRecord: number;
 }
+const cpu = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 async function broker(): Promise<{ servers: string; stop: () => Promise<void> }> {
   const given = process.env.KAFKA_BOOTSTRAP_SERVERS?.trim();
@@ -64,13 +70,17 @@ async function raw(kafka: Kafka, topic: string, round: number): Promise<Timing> 
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const t0 = performance.now();
   let first = 0;
+  let cpu0 = 0;
   let count = 0;
   let sink = 0;
   await new Promise<void>((resolve) => {
     void consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        if (first === 0) first = performance.now();
+        if (first === 0) {
+          first = performance.now();
+          cpu0 = cpu();
+        }
         const ms = batch.messages;
         for (let i = 0; i < ms.length; i++) sink += ms[i]!.value!.toString().length;
         count += ms.length;
@@ -79,27 +89,40 @@ async function raw(kafka: Kafka, topic: string, round: number): Promise<Timing> 
     });
   });
   const end = performance.now();
+  const cpuUs = cpu() - cpu0;
   await consumer.disconnect();
   if (sink === 0) throw new Error('nothing read');
-  return { startupMs: first - t0, rate: N / ((end - first) / 1000) };
+  return { startupMs: first - t0, rate: N / ((end - first) / 1000), cpuUsPerRecord: cpuUs / N };
 }
 
-/** flink-ts: FlinkKafkaConsumer (SimpleStringSchema) -> map(length) -> discarding sink, parallelism 1. */
-async function flink(servers: string, topic: string, round: number): Promise<Timing> {
+/** flink-ts: FlinkKafkaConsumer or KafkaSource (SimpleStringSchema) -> map(length) -> discarding sink, parallelism 1. */
+async function flink(servers: string, topic: string, round: number, api: 'consumer' | 'source' = 'consumer'): Promise<Timing> {
   const env = StreamExecutionEnvironment.getExecutionEnvironment().setParallelism(1);
-  const consumer = new FlinkKafkaConsumer<string>(topic, new SimpleStringSchema(), { 'bootstrap.servers': servers, 'group.id': `bench-flink-${round}` }).setStartFromEarliest();
+  const stream =
+    api === 'consumer'
+      ? env.addSource(new FlinkKafkaConsumer<string>(topic, new SimpleStringSchema(), { 'bootstrap.servers': servers, 'group.id': `bench-flink-${round}` }).setStartFromEarliest())
+      : env.fromSource(
+          KafkaSource.builder<string>().setBootstrapServers(servers).setTopics(topic).setStartingOffsets(OffsetsInitializer.earliest()).setValueOnlyDeserializer(new SimpleStringSchema()).build(),
+          'noWatermarks',
+          'Kafka Source',
+        );
   let first = 0;
   let end = 0;
+  let cpu0 = 0;
+  let cpuUs = 0;
   let count = 0;
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
-  env
-    .addSource(consumer)
+  stream
     .map((s: string) => s.length)
     .addSink((n: number) => {
-      if (count === 0) first = performance.now();
+      if (count === 0) {
+        first = performance.now();
+        cpu0 = cpu();
+      }
       if (++count === N) {
         end = performance.now();
+        cpuUs = cpu() - cpu0;
         done();
       }
       if (n < 0) throw new Error('unreachable');
@@ -113,7 +136,7 @@ async function flink(servers: string, topic: string, round: number): Promise<Tim
   const error = await Promise.race([finished.then(() => undefined), failed]);
   if (error) throw error;
   await client.cancel();
-  return { startupMs: first - t0, rate: N / ((end - first) / 1000) };
+  return { startupMs: first - t0, rate: N / ((end - first) / 1000), cpuUsPerRecord: cpuUs / N };
 }
 
 async function main(): Promise<void> {
@@ -124,17 +147,26 @@ async function main(): Promise<void> {
     await fill(kafka, topic);
     const raws: Timing[] = [];
     const flinks: Timing[] = [];
+    const sources: Timing[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       raws.push(await raw(kafka, topic, r));
       flinks.push(await flink(servers, topic, r));
-      console.log(`round ${r + 1}: raw kafkajs ${(raws[r]!.rate / 1e3).toFixed(0)} k/s, flink-ts ${(flinks[r]!.rate / 1e3).toFixed(0)} k/s`);
+      sources.push(await flink(servers, topic, r, 'source'));
+      const k = (t: Timing) => `${(t.rate / 1e3).toFixed(0)} k/s (${t.cpuUsPerRecord.toFixed(2)} us CPU)`;
+      console.log(`round ${r + 1}: raw kafkajs ${k(raws[r]!)}, FlinkKafkaConsumer ${k(flinks[r]!)}, KafkaSource ${k(sources[r]!)}`);
     }
     const rawRate = median(raws.map((t) => t.rate));
     const flinkRate = median(flinks.map((t) => t.rate));
+    const sourceRate = median(sources.map((t) => t.rate));
+    const us = (ts: Timing[]) => median(ts.map((t) => t.cpuUsPerRecord));
+    const line = (name: string, rate: number, ts: Timing[]) =>
+      console.log(`  ${name.padEnd(30)} ${(rate / 1e3).toFixed(0).padStart(6)} k records/s   ${us(ts).toFixed(2)} us CPU/record   start-up ${median(ts.map((t) => t.startupMs)).toFixed(0)} ms`);
     console.log(`\nKafka -> map -> discard, ${N} records x ${RECORD_BYTES} B, ${PARTITIONS} partitions, median of ${ROUNDS}`);
-    console.log(`  raw kafkajs eachBatch loop        ${(rawRate / 1e3).toFixed(0).padStart(6)} k records/s   start-up ${median(raws.map((t) => t.startupMs)).toFixed(0)} ms`);
-    console.log(`  flink-ts FlinkKafkaConsumer       ${(flinkRate / 1e3).toFixed(0).padStart(6)} k records/s   start-up ${median(flinks.map((t) => t.startupMs)).toFixed(0)} ms`);
-    console.log(`  ratio flink-ts / raw              ${(flinkRate / rawRate).toFixed(2)}   (target >= 0.85)`);
+    line('raw kafkajs eachBatch loop', rawRate, raws);
+    line('flink-ts FlinkKafkaConsumer', flinkRate, flinks);
+    line('flink-ts KafkaSource', sourceRate, sources);
+    console.log(`  ratio FlinkKafkaConsumer / raw: ${(flinkRate / rawRate).toFixed(2)} by records/s, ${(us(raws) / us(flinks)).toFixed(2)} by CPU per record   (target >= 0.85)`);
+    console.log(`  ratio KafkaSource / raw:        ${(sourceRate / rawRate).toFixed(2)} by records/s, ${(us(raws) / us(sources)).toFixed(2)} by CPU per record`);
   } finally {
     await stop();
   }

@@ -463,7 +463,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
     const batch = this.pending;
     if (batch) {
       this.pending = undefined;
-      this.emitBatch(batch);
+      this.takeBatch(batch);
       if (this.endOfStream) {
         this.ended = true;
         return InputStatus.END_OF_INPUT;
@@ -486,8 +486,12 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
     return this.pending ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
-  private emitBatch(batch: PartitionFetchResult[]): void {
-    const d = this.o.deserializer;
+  /**
+   * Takes a fetched batch: moves every partition's fetch position past it first (so the next fetch can start while
+   * this batch is emitted), then emits its records. Offsets in state advance only with emitted records.
+   */
+  private takeBatch(batch: PartitionFetchResult[]): void {
+    const toEmit: [PartitionState<T>, PartitionFetchResult][] = [];
     let failures = false;
     for (let b = 0; b < batch.length; b++) {
       const r = batch[b]!;
@@ -503,32 +507,42 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
         continue;
       }
       if (r.highWatermark >= 0) ps.highWatermark = r.highWatermark;
+      ps.fetchOffset = r.nextOffset;
+      if (ps.stopOffset !== undefined && ps.fetchOffset >= ps.stopOffset) ps.finished = true;
+      if (r.messages.length) toEmit.push([ps, r]);
+    }
+    if (!failures) this.adapter.fetchSucceeded();
+    this.kick();
+    const d = this.o.deserializer;
+    for (let b = 0; b < toEmit.length; b++) {
+      const [ps, r] = toEmit[b]!;
       const msgs = r.messages;
       const stop = ps.stopOffset;
       this.cur = ps;
+      // The state offset is the last emitted record's: parsed once per partition batch, not per record.
+      let last = -1;
       for (let i = 0; i < msgs.length; i++) {
         const m = msgs[i]!;
-        const offset = Number(m.offset);
-        if (stop !== undefined && offset >= stop) break;
+        if (stop !== undefined && Number(m.offset) >= stop) break;
         this.curKafkaTs = Number(m.timestamp);
         this.emitted = false;
         try {
           d.deserialize(m, r.topic, r.partition, this.collector);
         } catch (e) {
+          if (last >= 0) ps.offset = Number(msgs[last]!.offset);
           if (this.inDownstream) {
             this.inDownstream = false;
             throw e;
           }
-          throw deserializationFailure(e, r.topic, r.partition, offset);
+          throw deserializationFailure(e, r.topic, r.partition, Number(m.offset));
         }
-        if (this.endOfStream) return;
+        if (this.endOfStream) break;
         if (!this.emitted) this.skipped?.inc();
-        ps.offset = offset;
+        last = i;
       }
-      ps.fetchOffset = r.nextOffset;
-      if (stop !== undefined && ps.fetchOffset >= stop) ps.finished = true;
+      if (last >= 0) ps.offset = Number(msgs[last]!.offset);
+      if (this.endOfStream) return;
     }
-    if (!failures) this.adapter.fetchSucceeded();
   }
 
   private maybeEmitWatermark(output: ReaderOutput<T>): void {
