@@ -6,7 +6,7 @@
 //  2. Throughput of a keyed counting job (sequence source → keyBy → ValueState count → discarding sink) without
 //     checkpoints and with a checkpoint every second, in the same run, per backend.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   EmbeddedRocksDBStateBackend,
@@ -29,6 +29,11 @@ const root = mkdtempSync(join(tmpdir(), 'flink-ts-bench-ckpt-'));
 const MAXP = 128;
 const ALL = new KeyGroupRange(0, MAXP - 1);
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+/** CPU time (user + system, all threads) since `c0`, in ms: robust against a machine shared with other work. */
+const cpu = (c0: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(c0);
+  return (d.user + d.system) / 1000;
+};
 const count = new ValueStateDescriptor<number>('count');
 
 type Kind = 'heap' | 'embedded-full' | 'embedded-incremental';
@@ -53,10 +58,12 @@ async function checkpointBench(kind: Kind, keys: number) {
   const storage = new FsCheckpointStorage(FileSystem.resolve(join(root, `${kind}-${keys}`)), 'job', () => 1, () => ExternalizedCheckpointCleanup.RETAIN_ON_CANCELLATION, () => undefined);
   const take = async (id: number) => {
     const t0 = process.hrtime.bigint();
+    const c0 = process.cpuUsage();
     const keyedState = b.snapshot();
     const sync = ms(t0);
+    const syncCpu = cpu(c0);
     const dir = await storage.persist({ checkpointId: id, timestamp: id, operators: new Map([['counter', [{ keyedState }]]]) });
-    return { sync, total: ms(t0), dir };
+    return { sync, syncCpu, total: ms(t0), totalCpu: cpu(c0), dir };
   };
   const first = await take(1);
   for (let k = 0; k < keys; k += 100) {
@@ -65,14 +72,16 @@ async function checkpointBench(kind: Kind, keys: number) {
   }
   const second = await take(2);
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const loaded = await loadCompletedCheckpoint(second.dir);
   const restored = keyed(kind, [loaded.operators.get('counter')![0]!.keyedState!]);
   const recovery = ms(t0);
+  const recoveryCpu = cpu(c0);
   restored.setCurrentKey(keys - 1);
   if (restored.getState(count).value() !== keys - 1 + ((keys - 1) % 100 === 0 ? 1 : 0)) throw new Error('restored state is wrong');
   await dispose(b);
   await dispose(restored);
-  return { first, second, recovery };
+  return { first, second, recovery, recoveryCpu };
 }
 
 async function throughput(kind: Kind, records: number, checkpointEvery: number | undefined) {
@@ -96,32 +105,35 @@ async function throughput(kind: Kind, records: number, checkpointEvery: number |
     .process(new Count())
     .addSink({ invoke: () => undefined });
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const client = env.executeAsync(`throughput ${kind}`);
   await client.getJobExecutionResult();
   const seconds = ms(t0) / 1000;
-  return { rate: records / seconds, checkpoints: client.getLatestCompletedCheckpointId() ?? 0 };
+  return { rate: records / seconds, cpuRate: records / (cpu(c0) / 1000), checkpoints: client.getLatestCompletedCheckpointId() ?? 0 };
 }
 
 const kinds: Kind[] = ['heap', 'embedded-full', 'embedded-incremental'];
-const fmt = (x: number) => x.toFixed(0).padStart(7);
 try {
-  console.log(`Checkpoint duration and recovery (1 subtask, Node ${process.version}); times in ms; 2nd checkpoint after updating 1 % of the keys`);
-  console.log(`  ${'backend'.padEnd(22)} ${'keys'.padStart(9)}  ${'1st sync'.padStart(8)} ${'1st total'.padStart(9)}  ${'2nd sync'.padStart(8)} ${'2nd total'.padStart(9)}  ${'recovery'.padStart(8)}`);
+  console.log(`Checkpoint duration and recovery (1 subtask, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log('  ms of wall clock / ms of CPU; the 2nd checkpoint follows updates to 1 % of the keys');
+  console.log(`  ${'backend'.padEnd(22)} ${'keys'.padStart(9)}  ${'1st sync'.padStart(11)} ${'1st total'.padStart(11)}  ${'2nd sync'.padStart(11)} ${'2nd total'.padStart(11)}  ${'recovery'.padStart(11)}`);
   for (const keys of quick ? [100_000] : [100_000, 1_000_000]) {
     for (const kind of kinds) {
       const r = await checkpointBench(kind, keys);
+      const p = (wall: number, c: number) => `${wall.toFixed(0)}/${c.toFixed(0)}`.padStart(11);
       console.log(
-        `  ${kind.padEnd(22)} ${String(keys).padStart(9)}  ${fmt(r.first.sync).padStart(8)} ${fmt(r.first.total).padStart(9)}  ${fmt(r.second.sync).padStart(8)} ${fmt(r.second.total).padStart(9)}  ${fmt(r.recovery).padStart(8)}`,
+        `  ${kind.padEnd(22)} ${String(keys).padStart(9)}  ${p(r.first.sync, r.first.syncCpu)} ${p(r.first.total, r.first.totalCpu)}  ${p(r.second.sync, r.second.syncCpu)} ${p(r.second.total, r.second.totalCpu)}  ${p(r.recovery, r.recoveryCpu)}`,
       );
     }
   }
   const records = quick ? 500_000 : 3_000_000;
-  console.log(`\nThroughput of a keyed count over 100 k keys, ${records} records, without and with a checkpoint every 1 s`);
+  console.log(`\nThroughput of a keyed count over 100 k keys, ${records} records, without and with a checkpoint every 1 s (records per wall-clock second / per CPU second)`);
   for (const kind of kinds) {
     const none = await throughput(kind, records, undefined);
     const withCp = await throughput(kind, records, 1000);
+    const r = (x: { rate: number; cpuRate: number }) => `${(x.rate / 1e6).toFixed(3)}/${(x.cpuRate / 1e6).toFixed(3)} M/s`;
     console.log(
-      `  ${kind.padEnd(22)} none ${(none.rate / 1e6).toFixed(3)} M/s   every 1 s ${(withCp.rate / 1e6).toFixed(3)} M/s (${withCp.checkpoints} checkpoints)   ratio ${(withCp.rate / none.rate).toFixed(2)}`,
+      `  ${kind.padEnd(22)} none ${r(none)}   every 1 s ${r(withCp)} (${withCp.checkpoints} checkpoints)   ratio ${(withCp.rate / none.rate).toFixed(2)} wall, ${(withCp.cpuRate / none.cpuRate).toFixed(2)} CPU`,
     );
   }
 } finally {

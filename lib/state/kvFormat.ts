@@ -1,7 +1,7 @@
 import type { KeyGroupRange } from './KeyGroupRangeAssignment.js';
 import type { KvKeyedStateSnapshot } from './HeapKeyedStateBackend.js';
 import type { StateKind } from './StateDescriptor.js';
-import { deserializeState } from './StateSerializer.js';
+import { deserializeState, serializeState } from './StateSerializer.js';
 
 /**
  * The record format of embedded-backend checkpoints. A key is `[key group: u16][state id: u16][serialized key]`
@@ -37,6 +37,24 @@ export function encodeRecords(records: Iterable<[Uint8Array, Uint8Array | null]>
   return out;
 }
 
+/** Bytes of a number, boolean, null or undefined written in place (serializeState's format), or -1 for anything else. */
+function primitiveSize(v: unknown): number {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0) ? 5 : 9;
+  if (typeof v === 'boolean' || v === null || v === undefined) return 1;
+  return -1;
+}
+function writePrimitive(b: Buffer, at: number, v: unknown): void {
+  if (typeof v === 'number') {
+    if (Number.isInteger(v) && v >= -2147483648 && v <= 2147483647 && !Object.is(v, -0)) {
+      b[at] = 1;
+      b.writeInt32BE(v, at + 1);
+    } else {
+      b[at] = 2;
+      b.writeDoubleBE(v, at + 1);
+    }
+  } else b[at] = v === true ? 4 : v === false ? 5 : v === null ? 6 : 7;
+}
+
 /** Encodes records into one buffer as they come, without a Buffer per record. @internal */
 export class RecordEncoder {
   private buf = Buffer.allocUnsafe(1 << 16);
@@ -59,6 +77,30 @@ export class RecordEncoder {
     b.writeUInt32BE(value.length, this.at);
     b.set(value, this.at + 4);
     this.at += 4 + value.length;
+  }
+  /**
+   * A record `[keyGroup][stateId][key] → value` serializing key and value in place (primitives without an
+   * intermediate Buffer; see {@link serializeState} for the format, which this must match byte for byte).
+   */
+  addKeyedValues(keyGroup: number, stateId: number, key: unknown, value: unknown): void {
+    const kb = primitiveSize(key) < 0 ? serializeState(key) : undefined;
+    const vb = primitiveSize(value) < 0 ? serializeState(value) : undefined;
+    const kl = kb ? kb.length : primitiveSize(key);
+    const vl = vb ? vb.length : primitiveSize(value);
+    this.ensure(12 + kl + vl);
+    const b = this.buf;
+    b.writeUInt32BE(4 + kl, this.at);
+    b.writeUInt16BE(keyGroup, this.at + 4);
+    b.writeUInt16BE(stateId, this.at + 6);
+    this.at += 8;
+    if (kb) b.set(kb, this.at);
+    else writePrimitive(b, this.at, key);
+    this.at += kl;
+    b.writeUInt32BE(vl, this.at);
+    this.at += 4;
+    if (vb) b.set(vb, this.at);
+    else writePrimitive(b, this.at, value);
+    this.at += vl;
   }
   /** A record with a complete key. */
   add(key: Uint8Array, value: Uint8Array): void {

@@ -82,7 +82,7 @@ async function encodeSubtask(s: OperatorSubtaskState, chunkRef: (c: KvChunk) => 
         const enc = new RecordEncoder();
         for (let j = i; j < Math.min(entries.length, i + ENTRIES_PER_FRAME); j++) {
           const [kg, key, value] = entries[j]!;
-          enc.addKeyed(kg, 0, serializeState(key), serializeState(value));
+          enc.addKeyedValues(kg, 0, key, value);
         }
         rest.push(...frame(enc.finish()));
         frames++;
