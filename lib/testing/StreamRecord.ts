@@ -61,7 +61,8 @@ function showTime(t: number): string {
 
 /**
  * One line per element: `value @ timestamp` for records, `-- watermark 10 --` for watermarks, so a failed
- * expectation shows where records fell relative to event time.
+ * expectation shows where records fell relative to event time. (Flink's `TestHarnessUtil` prints the queue's
+ * `toString`; this is the readable version.)
  * @example
  * ```ts
  * import { formatOutput, StreamRecord } from 'flink-ts/testing';
@@ -89,7 +90,12 @@ function isWatermarkLike(e: unknown): e is { watermark: number } {
   return typeof e === 'object' && e !== null && 'watermark' in e && Object.keys(e).length === 1;
 }
 
-/** Expected elements: records as `StreamRecord`, `{ value, timestamp? }` or (no timestamp) the bare value; watermarks as `Watermark` or `{ watermark }`. @public */
+/**
+ * Expected elements: records as `StreamRecord`, `{ value, timestamp? }` or (no timestamp) the bare value; watermarks
+ * as `Watermark` or `{ watermark }`. A bare value that is itself an object with only `value`/`timestamp` or only a
+ * `watermark` key is read as that form: wrap such values in a `StreamRecord`.
+ * @public
+ */
 export type ExpectedElement<T> = StreamRecord<T> | Watermark | { value: T; timestamp?: number } | { watermark: number } | T;
 
 function normalize(e: unknown): unknown {

@@ -155,7 +155,8 @@ class Control<T> {
 /**
  * An unbounded, non-parallel source the test controls while the job runs: `push` records, `emitWatermark`,
  * `checkpoint()`, and `finish()` to end the input (the job then finishes). Its position is checkpointed like
- * {@link TestSource}'s.
+ * {@link TestSource}'s. Flink's tests hand-write such a source (a `SourceFunction` polling a shared queue); this is
+ * that source, ready made.
  * @example
  * ```ts
  * import { CollectingSink, ControllableSource, TestStreamEnvironment } from 'flink-ts/testing';

@@ -9,7 +9,8 @@ import { testJobs, type TriggerableJob } from './testJobs.js';
  * The clock of a {@link TestStreamEnvironment}: a {@link ManualClock} (time only moves when the test says so) on which
  * work due *now* — a timer registered for the current time or earlier, a restart with no delay — runs right away
  * (on the next event-loop turn), as it would on Flink's processing-time service. Everything later waits for
- * `advanceTo` / `advanceBy`.
+ * `advanceTo` / `advanceBy`, including periodic checkpoints and periodic watermarks. Like Flink's
+ * `TestProcessingTimeService` / `ManualClock` in its test utilities.
  * @public
  */
 export class TestClock extends ManualClock {
@@ -85,12 +86,14 @@ export class TestStreamEnvironment extends StreamExecutionEnvironment {
 
   /**
    * Like `executeAsync`: the job can be controlled (checkpoints via `TestSource.checkpoint()` markers). Without a
-   * restart strategy set: Flink's default (no restarts, or unlimited when checkpointing is enabled) with no delay.
+   * restart strategy set: no restarts, or — when checkpointing is enabled — up to 10 restarts without delay (Flink:
+   * unlimited, 1 s apart), so that a failing test fails with its error instead of timing out.
    */
   override executeAsync(jobName?: string): JobClient {
     if (!this.getRestartStrategy()) {
-      // Flink's defaults (restart forever when checkpointing, else not), without the 1 s delay a manual clock would never pass.
-      this.setRestartStrategy(this.getCheckpointConfig().isCheckpointingEnabled() ? RestartStrategies.fixedDelayRestart(2147483647, 0) : RestartStrategies.noRestart());
+      // Flink restarts forever (1 s apart) when checkpointing is on: in a test a bug would loop until the timeout and
+      // hide its error, so restart at most 10 times, without the delay a manual clock would never pass.
+      this.setRestartStrategy(this.getCheckpointConfig().isCheckpointingEnabled() ? RestartStrategies.fixedDelayRestart(10, 0) : RestartStrategies.noRestart());
     }
     const client = super.executeAsync(jobName);
     const id = client.getJobID();

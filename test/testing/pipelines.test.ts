@@ -101,6 +101,74 @@ describe('TestStreamEnvironment', () => {
     await job.getJobExecutionResult();
   });
 
+  it('recovers an unbounded job fed from the test, continuing after the checkpointed position', async () => {
+    const env = TestStreamEnvironment.create({ parallelism: 2 });
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 0));
+    const source = new ControllableSource<[string, number]>();
+    const failing = new FailingIdentityMapper<[string, number]>(3);
+    const sink = new CollectingSink<[string, number]>({ exactlyOnce: true });
+    env.addSource(source).map(failing).keyBy((e) => e[0]).process(new Sum()).addSink(sink);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      const job = env.executeAsync();
+      source.push(['a', 1]).push(['a', 2]).checkpoint();
+      await sink.waitFor(2);
+      source.push(['a', 3]).push(['a', 4]); // the 3rd record fails the job; it restarts from the checkpoint
+      source.finish();
+      await job.getJobExecutionResult();
+    } finally {
+      console.warn = warn;
+    }
+    expect(failing.numFailures()).toBe(1);
+    // Two mapper subtasks may reorder records of the key; each counted once, the sum ends at 1 + 2 + 3 + 4.
+    const sums = sink.values().map((e) => e[1]);
+    expect(sums).toHaveLength(4);
+    expect(Math.max(...sums)).toBe(10);
+  });
+
+  it('an at-least-once CollectingSink shows records replayed after a restore again', async () => {
+    const env = TestStreamEnvironment.create();
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 0));
+    const sink = new CollectingSink<number>();
+    env.addSource(TestSource.from([1, 2, TestSource.checkpoint(), 3])).map(new FailingIdentityMapper<number>(3)).addSink(sink);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      await env.execute();
+    } finally {
+      console.warn = warn;
+    }
+    expect(sink.values()).toEqual([1, 2, 3]);
+    const env2 = TestStreamEnvironment.create();
+    env2.setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 0));
+    const sink2 = new CollectingSink<number>();
+    // No checkpoint: the job restarts from the beginning, and 1, 2 reach the sink twice.
+    env2.addSource(TestSource.from([1, 2, 3])).map(new FailingIdentityMapper<number>(3)).addSink(sink2);
+    console.warn = () => {};
+    try {
+      await env2.execute();
+    } finally {
+      console.warn = warn;
+    }
+    expect(sink2.values()).toEqual([1, 2, 1, 2, 3]);
+  });
+
+  it('fails with the error of a job that keeps failing, after a few restarts, when checkpointing is on', async () => {
+    const env = TestStreamEnvironment.create();
+    env.enableCheckpointing(1000);
+    env.addSource(TestSource.from([1])).map((): number => {
+      throw new Error('bug in the mapper');
+    });
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      await expect(env.execute()).rejects.toThrow(/bug in the mapper/);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
   it('runs hundreds of tiny jobs per minute', async () => {
     const n = 100;
     const start = performance.now();
