@@ -10,7 +10,7 @@ import type { Output } from '../runtime/Output.js';
 import { HeapKeyedStateBackend, type KeyedStateSnapshot } from '../state/HeapKeyedStateBackend.js';
 import { KeyGroupRangeAssignment, type KeyGroupRange } from '../state/KeyGroupRangeAssignment.js';
 import { OperatorStateBackend } from '../state/OperatorStateBackend.js';
-import type { BroadcastState } from '../state/stores.js';
+import type { BroadcastState, KeyedStateStore } from '../state/stores.js';
 import type { MapStateDescriptor } from '../state/StateDescriptor.js';
 import { ManualClock, ProcessingTimeService } from '../time/ProcessingTimeService.js';
 import { recordOf, StreamRecord, type OutputElement } from './StreamRecord.js';
@@ -319,11 +319,14 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
   numProcessingTimeTimers(): number {
     return this.timerServices().reduce((n, t) => n + t.numProcessingTimeTimers(), 0);
   }
-  /** The keyed state store of the operator with the key context set to `key` (inspect state in a test). */
-  getKeyedStateStore(key: unknown) {
+  /**
+   * The operator's keyed state with the key context set to `key`, to look into the state of one key — like Flink's
+   * harness `setCurrentKey(key)` and `getKeyedStateBackend()`. The next element sets its own key again.
+   */
+  getKeyedStateStore(key: unknown): KeyedStateStore {
     if (!this.keyedBackend) throw new Error('The operator is not keyed: create the harness with a key selector.');
     this.keyedBackend.setCurrentKey(key);
-    return this.keyedBackend as import('../state/stores.js').KeyedStateStore;
+    return this.keyedBackend;
   }
   /** The operator's broadcast state (Flink's broadcast harnesses' `getBroadcastState(descriptor)`). */
   getBroadcastState<K, V>(descriptor: MapStateDescriptor<K, V>): BroadcastState<K, V> {

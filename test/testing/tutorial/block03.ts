@@ -42,3 +42,5 @@ expect(harness.numKeyedStateEntries()).toBe(4); // count and timer, for two user
 harness.processWatermark(50_000); // ann's session (timer at 50 000) ends, bob's (55 000) does not
 expectOutput(harness).toEqual([{ value: 'ann: 2 clicks', timestamp: 50_000 }, { watermark: 50_000 }]);
 expect(harness.numKeyedStateEntries()).toBe(2); // ann's state is cleared
+// Look into the state of one key (Flink: setCurrentKey + getKeyedStateBackend()):
+expect(harness.getKeyedStateStore('bob').getState(new ValueStateDescriptor<number>('count', undefined, 0)).value()).toBe(1);
