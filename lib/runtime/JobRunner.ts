@@ -90,11 +90,12 @@ export class JobRunner implements JobClient {
           config.persistCheckpoint ??
           (storage &&
             (async (cp) => {
+              cp.maxParallelism = this.maxParallelismByOperator();
               cp.external = await storage.persist(cp);
               // The state is on disk now; a restart reads it back from there.
               cp.operators = new Map();
             })),
-        writeSavepoint: (cp, dir) => writeSavepoint(cp, dir, this.jobId),
+        writeSavepoint: (cp, dir) => writeSavepoint({ ...cp, maxParallelism: this.maxParallelismByOperator() }, dir, this.jobId),
       },
       config.initialCheckpoint,
     );
@@ -268,7 +269,15 @@ export class JobRunner implements JobClient {
     const path = settings.getRestorePath()!;
     const cp = await loadCompletedCheckpoint(path, (m) => this.log('warn', m));
     const known = new Set(this.graph.nodes.map((n) => n.operatorId));
+    const maxP = this.maxParallelismByOperator();
     for (const [opId, subtasks] of cp.operators) {
+      const before = cp.maxParallelism?.[opId];
+      if (known.has(opId) && before !== undefined && maxP[opId] !== before && subtasks.some((s) => s?.keyedState)) {
+        // Flink's message (StateAssignmentOperation.checkParallelismPreconditions).
+        throw new Error(
+          `The maximum parallelism (${before}) with which the latest checkpoint of the execution job vertex ${opId} has been taken and the current maximum parallelism (${maxP[opId]}) changed. This is currently not supported. Set env.setMaxParallelism(${before}) (or the operator's) to restore this state.`,
+        );
+      }
       if (known.has(opId) || subtasks.every((s) => !s || (!s.keyedState && !s.operatorState && !s.timers))) continue;
       if (settings.allowNonRestoredState()) {
         this.log('info', `Skipping savepoint state for operator ${opId}.`);
@@ -281,6 +290,13 @@ export class JobRunner implements JobClient {
       );
     }
     this.coordinator.setRestored(cp);
+  }
+
+  /** The number of key groups of every operator (keyed state can only be restored with the same). */
+  private maxParallelismByOperator(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const n of this.graph.nodes) out[n.operatorId] = n.maxParallelism;
+    return out;
   }
 
   /** The state a new attempt starts from: in memory, or read back from durable checkpoint storage. */

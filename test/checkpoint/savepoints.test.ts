@@ -116,7 +116,7 @@ describe('savepoints', () => {
     // The same program with the mapper's uid changed: its state ('failing-mapper') maps to nothing.
     const renamed = (env2: StreamExecutionEnvironment) => {
       const results: unknown[] = [];
-      const src = env2.addSource(new (class extends RichSourceFunction<number> {
+      const src = env2.addSource<number>(new (class extends RichSourceFunction<number> {
         run() {}
         cancel() {}
       })()).uid('source');
@@ -141,5 +141,22 @@ describe('savepoints', () => {
     expect([s.getRestorePath(), s.allowNonRestoredState()]).toEqual(['/sp/savepoint-1', true]);
     expect(savepointRestoreSettingsFromArgs(['--fromSavepoint=file:///x']).getRestorePath()).toBe('file:///x');
     expect(() => savepointRestoreSettingsFromArgs(['-s'])).toThrow('-s needs a savepoint path.');
+  });
+});
+
+describe('restoring keyed state', () => {
+  it("fails with Flink's message when the max parallelism (key groups) changed", async () => {
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    job(env);
+    const client = env.executeAsync('maxParallelism 128');
+    await running(client);
+    const path = await client.triggerSavepoint(join(root, 'sp5'));
+    await client.cancel();
+    const env2 = StreamExecutionEnvironment.createLocalEnvironment(2).setMaxParallelism(64);
+    env2.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(path));
+    job(env2, { gate: 1e12 });
+    await expect(env2.execute('maxParallelism 64')).rejects.toThrow(
+      'The maximum parallelism (128) with which the latest checkpoint of the execution job vertex counter has been taken and the current maximum parallelism (64) changed. This is currently not supported.',
+    );
   });
 });

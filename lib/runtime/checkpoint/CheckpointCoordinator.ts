@@ -11,6 +11,8 @@ export interface CompletedCheckpoint {
   operators: Map<string, (OperatorSubtaskState | undefined)[]>;
   /** Where the checkpoint was durably written (its directory), if it was. */
   external?: string;
+  /** operator id → max parallelism (number of key groups) the state was taken with. */
+  maxParallelism?: Record<string, number>;
 }
 
 /** A savepoint requested with a checkpoint. @internal */

@@ -44,6 +44,8 @@ interface Metadata {
   operators: Record<string, (FileRef | null)[]>;
   /** Shared chunk files referenced (for retention). */
   shared: string[];
+  /** operator id → max parallelism the keyed state was taken with. */
+  maxParallelism?: Record<string, number>;
 }
 /** What a subtask state file starts with; heap keyed-state entries follow in frames. */
 interface SubtaskHead {
@@ -191,7 +193,7 @@ async function writeCheckpointFiles(
     operators[opId] = files;
   }
   const shared = [...new Set([...refs.values()].map((r) => r.path))];
-  const meta: Metadata = { magic: MAGIC, version: VERSION, type, jobId, checkpointId: cp.checkpointId, timestamp: cp.timestamp, operators, shared };
+  const meta: Metadata = { magic: MAGIC, version: VERSION, type, jobId, checkpointId: cp.checkpointId, timestamp: cp.timestamp, operators, shared, maxParallelism: cp.maxParallelism };
   await fs.writeAtomic(fs.join(dir, METADATA_FILE_NAME), encodeMetadata(meta));
   return meta;
 }
@@ -241,7 +243,7 @@ async function readCheckpointDir(fs: CheckpointFileSystem, dir: string, location
     }
     operators.set(opId, subtasks);
   }
-  return { checkpointId: meta.checkpointId, timestamp: meta.timestamp, operators, external: location, type: meta.type };
+  return { checkpointId: meta.checkpointId, timestamp: meta.timestamp, operators, external: location, type: meta.type, maxParallelism: meta.maxParallelism };
 }
 
 const chkId = (name: string) => (/^chk-(\d+)$/.exec(name) ? Number(name.slice(4)) : undefined);
