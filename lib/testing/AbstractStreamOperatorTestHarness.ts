@@ -10,6 +10,7 @@ import type { Output } from '../runtime/Output.js';
 import { HeapKeyedStateBackend, type KeyedStateSnapshot } from '../state/HeapKeyedStateBackend.js';
 import { KeyGroupRangeAssignment, type KeyGroupRange } from '../state/KeyGroupRangeAssignment.js';
 import { OperatorStateBackend } from '../state/OperatorStateBackend.js';
+import type { StateBackend } from '../state/backends/StateBackend.js';
 import type { BroadcastState, KeyedStateStore } from '../state/stores.js';
 import type { MapStateDescriptor } from '../state/StateDescriptor.js';
 import { ManualClock, ProcessingTimeService } from '../time/ProcessingTimeService.js';
@@ -54,7 +55,14 @@ export interface HarnessOptions {
   operatorName?: string;
   /** Processing time the harness starts at (default 0). */
   initialProcessingTime?: number;
+  /**
+   * Where keyed state lives (Flink's harness `setStateBackend`): heap by default; e.g. `new EmbeddedRocksDBStateBackend()`
+   * to run the test against the on-disk backend. Snapshots restore across backends.
+   */
+  stateBackend?: StateBackend;
 }
+
+let harnessIds = 0;
 
 type OneOrTwoKeys = [KeySelector<unknown, unknown> | undefined, KeySelector<unknown, unknown> | undefined];
 
@@ -84,6 +92,7 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
   private state: 'created' | 'initialized' | 'opening' | 'open' | 'closed' = 'created';
   private restoredSnapshot: OperatorSubtaskState | undefined;
   private readonly operatorName: string;
+  private readonly stateBackend: StateBackend | undefined;
 
   /** @internal */
   protected constructor(
@@ -104,6 +113,7 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     // Timers fire synchronously inside setProcessingTime; an exception reaches its caller.
     this.pts = new ProcessingTimeService(this.clock, (action) => action());
     this.operatorName = options.operatorName ?? operator.constructor.name;
+    this.stateBackend = options.stateBackend;
     const k = keySelectors[0] ?? keySelectors[1];
     if (k && !operator.stateKeySelector) operator.stateKeySelector = fnOf<(v: unknown) => unknown>(k as never, 'getKey', 'KeySelector');
   }
@@ -127,7 +137,17 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     const subtasks = snapshot?.subtasks ?? [];
     if (this.isKeyed) {
       const keyed = subtasks.map((s) => s.keyedState).filter((s): s is KeyedStateSnapshot => !!s);
-      this.keyedBackend = new HeapKeyedStateBackend(this.maxParallelism, this.keyGroupRange, snapshot ? keyed : undefined);
+      const restored = snapshot ? keyed : undefined;
+      this.keyedBackend =
+        this.stateBackend?.createKeyedStateBackend({
+          jobId: 'test-job',
+          operatorId: `test-operator-${++harnessIds}`,
+          subtaskIndex: this.subtaskIndex,
+          maxParallelism: this.maxParallelism,
+          keyGroupRange: this.keyGroupRange,
+          restored,
+          checkpointingEnabled: true,
+        }) ?? new HeapKeyedStateBackend(this.maxParallelism, this.keyGroupRange, restored);
     }
     // What this subtask was handed is all of it: lists are concatenated, union state merged, broadcast state taken once.
     this.operatorBackend = new OperatorStateBackend(snapshot ? OperatorStateBackend.redistribute(subtasks.map((s) => s.operatorState), 1)[0] : undefined);
@@ -205,13 +225,19 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     return this.operator.finish();
   }
 
-  /** Like Flink `close()`: closes the operator (a rich function's `close`) and stops its timers. */
+  /**
+   * Like Flink `close()`: closes the operator (a rich function's `close`) and stops its timers. With an on-disk
+   * state backend, `await` it: the store is released asynchronously.
+   */
   close(): void | Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.pts.quiesce();
     this.operator.dispose();
-    return this.operator.close();
+    const r = this.operator.close();
+    const release = (this.keyedBackend as { dispose?(): Promise<void> } | undefined)?.dispose;
+    if (!release) return r;
+    return Promise.resolve(r).then(() => release.call(this.keyedBackend));
   }
 
   /** @internal */

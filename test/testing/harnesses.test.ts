@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  EmbeddedRocksDBStateBackend,
   KeyedBroadcastProcessFunction,
   KeyedProcessFunction,
   KeyGroupRangeAssignment,
@@ -408,3 +409,20 @@ class SlowOpenProcess extends ProcessFunction<number, number> {
     out.collect(v);
   }
 }
+
+describe('state backends', () => {
+  it('runs keyed state on the embedded (RocksDB-like) backend and restores its snapshot into a heap harness', async () => {
+    const onDisk = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CountWithTimeout(), key, { stateBackend: new EmbeddedRocksDBStateBackend(true) });
+    onDisk.processElement('a:1', 1);
+    onDisk.processElement('a:2', 2);
+    onDisk.processElement('b:1', 3);
+    expect(onDisk.numKeyedStateEntries()).toBe(2);
+    const snap = onDisk.snapshot(1, 0);
+    await onDisk.close();
+    const heap = new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new CountWithTimeout(), key), key);
+    heap.initializeState(snap);
+    heap.open();
+    heap.processWatermark(100);
+    expect(heap.extractOutputValues().filter((v) => v.endsWith('@11/EVENT_TIME') || v.startsWith('b'))).toEqual(['a=2@11/EVENT_TIME', 'b=1@13/EVENT_TIME']);
+  });
+});
