@@ -95,6 +95,23 @@ describe('ConfluentRegistryAvroSerializationSchema', () => {
     expect(registry.registrations).toBe(1);
     expect(ser.serialize(null)).toBeNull();
   });
+
+  it('a failed open() can be retried', async () => {
+    const registry = new InMemoryRegistry();
+    let down = true;
+    const flaky: SchemaRegistryClient = {
+      getSchemaById: (id) => registry.getSchemaById(id),
+      register: async (subject, text) => {
+        if (down) throw new SchemaRegistryError('REGISTRY_UNAVAILABLE', 'registry down', { schema: 'test', url: 'http://x' });
+        return registry.register(subject, text);
+      },
+    };
+    const ser = ConfluentRegistryAvroSerializationSchema.forGeneric('users-value', v1, flaky);
+    await expect(ser.open({})).rejects.toThrow(/registry down/);
+    down = false;
+    await ser.open({});
+    expect(ser.getSchemaId()).toBe(1);
+  });
 });
 
 describe('ConfluentRegistryAvroDeserializationSchema', () => {
@@ -229,6 +246,14 @@ describe('ConfluentRegistryAvroDeserializationSchema', () => {
     expect((error as Error).cause).toBeInstanceOf(SchemaRegistryError);
     expect(de.prepare([bytes])).toBeUndefined(); // remembered: no lookup per batch for a poison id
     expect(registry.lookups).toBe(1);
+  });
+
+  it('a registry schema that is not valid Avro fails the records that use it, naming the id', async () => {
+    const broken: SchemaRegistryClient = { getSchemaById: async () => '{"type":"record","name":"X","fields":[{"name":"a","type":"nope"}]}', register: async () => 1 };
+    const de = ConfluentRegistryAvroDeserializationSchema.forGeneric(v1, broken);
+    const bytes = Buffer.from([0, 0, 0, 0, 3, 0]);
+    await de.prepare([bytes]);
+    expect(() => de.deserialize(bytes)).toThrow(/the registry's schema with id 3 is not a valid Avro schema/);
   });
 
   it('deserialize() of an id that prepare() never saw says how to fix it', () => {
