@@ -426,3 +426,22 @@ describe('state backends', () => {
     expect(heap.extractOutputValues().filter((v) => v.endsWith('@11/EVENT_TIME') || v.startsWith('b'))).toEqual(['a=2@11/EVENT_TIME', 'b=1@13/EVENT_TIME']);
   });
 });
+
+describe('interval join through forConnectedStreams', () => {
+  it('joins records of both sides within the bounds and cleans up on watermarks', () => {
+    const h = ProcessFunctionTestHarnesses.forConnectedStreams((orders: DataStream<[string, number]>, payments: DataStream<[string, number]>) =>
+      orders
+        .keyBy((o) => o[0])
+        .intervalJoin(payments.keyBy((p) => p[0]))
+        .between(Time.milliseconds(0), Time.milliseconds(10))
+        .process<string>((o, p, _ctx, out) => out.collect(`${o[0]}: ${o[1]} paid ${p[1]}`)),
+    );
+    h.processElement1(['o1', 100], 5);
+    h.processElement2(['o1', 100], 12);
+    h.processElement2(['o1', 50], 20); // outside [5, 15]
+    expect(h.extractOutputStreamRecords()).toEqual([new StreamRecord('o1: 100 paid 100', 12)]);
+    expect(h.numKeyedStateEntries()).toBeGreaterThan(0);
+    h.processBothWatermarks(100);
+    expect(h.numKeyedStateEntries()).toBe(0);
+  });
+});
