@@ -18,7 +18,14 @@ import {
   WatermarkStrategy,
 } from 'flink-ts';
 import { FlinkKafkaConsumer, FlinkKafkaConsumer011, KafkaTopicPartition, KafkaTopicPartitionAssigner, Pattern } from 'flink-ts/connectors/kafka';
-import { SimpleStringSchema, type ConsumerRecord, type DeserializationSchema, type KafkaDeserializationSchema } from 'flink-ts/serialization';
+import {
+  JSONKeyValueDeserializationSchema,
+  SimpleStringSchema,
+  type ConsumerRecord,
+  type DeserializationSchema,
+  type KafkaDeserializationSchema,
+  type KeyedDeserializationSchema,
+} from 'flink-ts/serialization';
 import { createKafka, createTopic, kafkaBootstrapServers, newGroupId, produce, uniqueName, waitFor } from '../support/kafka.js';
 import { cancel, committedOffsets, groupMembers, metrics, setGroupOffsets, startJob, waitCount, waitReading } from './sourceSupport.js';
 
@@ -405,6 +412,56 @@ describe('FlinkKafkaConsumer restore', () => {
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('FlinkKafkaConsumer schemas and flow control', () => {
+  it('takes a KeyedDeserializationSchema and a record-level JSONKeyValueDeserializationSchema', async () => {
+    const topic = await createTopic();
+    await produce(topic, [{ key: '{"k":1}', value: '{"v":"a"}' }]);
+    const keyed: KeyedDeserializationSchema<string> = {
+      deserialize: (key, value, t, partition, offset) => `${key?.toString()}|${value?.toString()}|${t === topic}|${partition}|${offset}`,
+      isEndOfStream: () => false,
+    };
+    expect(await env().addSource(new FlinkKafkaConsumer(topic, keyed, props()).setStartFromEarliest()).executeAndCollect(1)).toEqual(['{"k":1}|{"v":"a"}|true|0|0']);
+    const json = await env().addSource(new FlinkKafkaConsumer(topic, new JSONKeyValueDeserializationSchema(true), props()).setStartFromEarliest()).executeAndCollect(1);
+    expect(JSON.parse(JSON.stringify(json[0]))).toEqual({ key: { k: 1 }, value: { v: 'a' }, metadata: { offset: 0, topic, partition: 0 } });
+  });
+
+  it('does not read ahead of a slow sink (backpressure bounds what is fetched but not processed)', async () => {
+    const topic = await createTopic();
+    const total = 20_000;
+    // Small produce requests: the broker returns at least one whole record batch per fetch, whatever the byte limit.
+    const producer = createKafka().producer();
+    await producer.connect();
+    for (let i = 0; i < total; i += 200) await producer.send({ topic, messages: values('v', 200).map((value) => ({ value })) });
+    await producer.disconnect();
+    const e = env();
+    let started = 0;
+    let processed = 0;
+    let maxAhead = 0;
+    const consumer = new FlinkKafkaConsumer(topic, new SimpleStringSchema(), props({ 'max.partition.fetch.bytes': '4096' })).setStartFromEarliest();
+    e.addSource(consumer).addSink(async () => {
+      if (++started % 50 === 0) await new Promise((r) => setTimeout(r, 2));
+      processed++;
+    });
+    const client = e.executeAsync('backpressure');
+    client.getJobExecutionResult().catch(() => undefined);
+    try {
+      await waitFor(
+        () => {
+          const offset = metrics(client, `KafkaConsumer.topic.${topic}.partition.0.currentOffsets`)[0]?.[1] as number | undefined;
+          if (offset !== undefined && offset >= 0) maxAhead = Math.max(maxAhead, offset + 1 - processed);
+          return processed >= total;
+        },
+        { timeoutMs: 60_000, intervalMs: 5, message: () => `processed ${processed}` },
+      );
+      // A fetch is one 200-record batch here; what was emitted but not yet processed stays within the runtime's
+      // bounded buffers and a fetch or two (without flow control it would run up to the whole topic, 20 000).
+      expect(maxAhead).toBeLessThan(3000);
+    } finally {
+      await client.cancel();
     }
   });
 });
