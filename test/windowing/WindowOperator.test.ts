@@ -113,6 +113,21 @@ describe('event-time windows', () => {
     expect(lateOut).toEqual(['2']);
   });
 
+  it('counts dropped late records in the numLateRecordsDropped metric', async () => {
+    const env = env1();
+    env
+      .addSource(scripted<T>([rec(t('a', 1), 1), wm(10), rec(t('a', 2), 3), rec(t('a', 3), 4), rec(t('a', 4), 12)]))
+      .keyBy((x) => x.f0)
+      .window(TumblingEventTimeWindows.of(Time.milliseconds(5)))
+      .sum(1)
+      .addSink(() => {});
+    const client = env.executeAsync();
+    await client.getJobExecutionResult();
+    const metrics = client.getMetrics();
+    const dropped = Object.entries(metrics).filter(([k]) => k.endsWith('.numLateRecordsDropped'));
+    expect(dropped.map(([, v]) => v)).toEqual([2]);
+  });
+
   it('re-fires a window for records within the allowed lateness and drops them after', async () => {
     const env = env1();
     const client = env
