@@ -41,8 +41,17 @@ export class DateTimeBucketer<T> implements Bucketer<T> {
   constructor(formatString: string = DateTimeBucketer.DEFAULT_FORMAT_STRING, zoneId?: string) {
     this.format = new DateTimeFormat(formatString, zoneId);
   }
+  private lastBase = '';
+  private lastDir = '';
+  private lastPath = '';
   getBucketPath(clock: Clock, basePath: string, _element: T): string {
-    return posix.join(basePath, this.format.format(clock.currentTimeMillis()));
+    const dir = this.format.format(clock.currentTimeMillis());
+    if (dir !== this.lastDir || basePath !== this.lastBase) {
+      this.lastDir = dir;
+      this.lastBase = basePath;
+      this.lastPath = posix.join(basePath, dir);
+    }
+    return this.lastPath;
   }
   toString(): string {
     return `DateTimeBucketer{formatString='${this.format.pattern}', zoneId=${this.format.zoneId}}`;

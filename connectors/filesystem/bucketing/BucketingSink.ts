@@ -106,6 +106,10 @@ export class BucketingSink<T> extends RichSinkFunction<T> {
   private clock!: Clock;
   private io = new IoQueue();
   private closed = false;
+  // Processing time is read once per input batch (and at least every 1024 records), not per record.
+  private cachedNow = 0;
+  private nowBudget = 0;
+  private lastBucket: BucketState<T> | undefined;
 
   /** @param basePath the directory under which buckets are created: a path, `file://` or `hdfs://` URI. */
   constructor(private readonly basePath: string) {
@@ -283,7 +287,8 @@ export class BucketingSink<T> extends RichSinkFunction<T> {
     const rc = this.getRuntimeContext() as unknown as { getProcessingTimeService?: () => ProcessingTimeService };
     this.pts = rc.getProcessingTimeService?.();
     const pts = this.pts;
-    this.clock = { currentTimeMillis: () => (pts ? pts.getCurrentProcessingTime() : Date.now()) };
+    // The bucketer sees the time of the record being written (read once per batch, see invoke).
+    this.clock = { currentTimeMillis: () => this.cachedNow };
     await this.fs.mkdirs(this.basePathInFs);
     if (pts) {
       const now = pts.getCurrentProcessingTime();
@@ -317,18 +322,31 @@ export class BucketingSink<T> extends RichSinkFunction<T> {
     // Records queued behind an asynchronous invoke can still arrive after the task closed the sink on a failure.
     if (this.closed) throw new Error('The file sink is closed: a record arrived after the task failed or ended');
     this.io.check();
-    const now = context.currentProcessingTime();
+    if (--this.nowBudget < 0) {
+      this.cachedNow = context.currentProcessingTime();
+      this.nowBudget = 1023;
+    }
+    const now = this.cachedNow;
     if (this.io.busy) return this.io.run(() => this.write(value, now));
     const r = this.write(value, now);
     if (r) return this.io.run(() => r);
   }
 
+  /** Called by the runtime after each input batch: the next record reads the clock again. @internal */
+  endOfBatch(): void {
+    this.nowBudget = 0;
+  }
+
   private write(value: T, now: number): void | Promise<void> {
     const bucketPath = this.bucketer.getBucketPath(this.clock, this.basePathInFs, value);
-    let b = this.buckets.get(bucketPath);
-    if (b === undefined) {
-      b = this.newBucketState(bucketPath, now);
-      this.buckets.set(bucketPath, b);
+    let b = this.lastBucket;
+    if (b === undefined || b.bucketPath !== bucketPath) {
+      b = this.buckets.get(bucketPath);
+      if (b === undefined) {
+        b = this.newBucketState(bucketPath, now);
+        this.buckets.set(bucketPath, b);
+      }
+      this.lastBucket = b;
     }
     if (this.shouldRoll(b, now)) {
       const bucket = b;
@@ -442,7 +460,10 @@ export class BucketingSink<T> extends RichSinkFunction<T> {
           for (const partPath of files) await this.fs.rename(this.pendingPathFor(partPath), partPath);
           b.pendingFilesPerCheckpoint.delete(pastId);
         }
-        if (!b.isWriterOpen && b.pendingFiles.length === 0 && b.pendingFilesPerCheckpoint.size === 0) this.buckets.delete(path);
+        if (!b.isWriterOpen && b.pendingFiles.length === 0 && b.pendingFilesPerCheckpoint.size === 0) {
+          this.buckets.delete(path);
+          if (this.lastBucket === b) this.lastBucket = undefined;
+        }
       }
     });
   }

@@ -21,11 +21,27 @@ export class PartFileOutput {
 
   /** Appends a string as UTF-8. */
   writeString(s: string): void {
-    if (this.off + s.length * 3 > this.capacity) {
+    const n = s.length;
+    if (this.off + n * 3 > this.capacity) {
       this.drain();
-      if (s.length * 3 > this.capacity) return this.hand(Buffer.from(s, 'utf8'));
+      if (n * 3 > this.capacity) return this.hand(Buffer.from(s, 'utf8'));
     }
-    this.off += this.buf.write(s, this.off, 'utf8');
+    const buf = this.buf;
+    if (n <= 64) {
+      // Short ASCII lines (most records) are copied byte by byte: cheaper than a call into the encoder.
+      let o = this.off;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0x7f) break;
+        buf[o++] = c;
+      }
+      if (i === n) {
+        this.off = o;
+        return;
+      }
+    }
+    this.off += (buf as Buffer & { utf8Write(s: string, offset: number): number }).utf8Write(s, this.off);
   }
 
   /** Appends bytes. */

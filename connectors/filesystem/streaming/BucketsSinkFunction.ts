@@ -100,6 +100,14 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
   private pts: ProcessingTimeService | undefined;
   private io = new IoQueue();
   private closed = false;
+  // Processing time is read once per input batch (and at least every 1024 records): a clock read per record costs
+  // more than writing the record.
+  private cachedNow = 0;
+  private nowBudget = 0;
+  private sinkContext: SinkContext | undefined;
+  // Made in initializeState: a closure made at construction would point at the instance the job was built with, not
+  // at the per-subtask copy that runs.
+  private assignerContext!: BucketAssignerContext;
 
   /** @internal */
   constructor(readonly config: BucketsSinkConfig<IN, BucketID>) {
@@ -117,6 +125,11 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
   // ------------------------------------------------------------------ lifecycle
 
   async initializeState(context: FunctionInitializationContext): Promise<void> {
+    this.assignerContext = {
+      currentProcessingTime: () => this.cachedNow,
+      currentWatermark: () => this.sinkContext!.currentWatermark(),
+      timestamp: () => this.sinkContext!.timestamp(),
+    };
     const { fs, path } = resolveSinkFileSystem(this.config.basePath);
     this.fs = fs;
     this.basePathInFs = path;
@@ -172,7 +185,10 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
     if (pts) pts.registerTimer(pts.getCurrentProcessingTime() + this.config.bucketCheckInterval, (ts) => this.onProcessingTime(ts));
   }
 
+  private lastBucket: Bucket<IN, BucketID> | undefined;
   private bucketFor(bucketId: BucketID): Bucket<IN, BucketID> {
+    const last = this.lastBucket;
+    if (last !== undefined && last.bucketId === bucketId) return last;
     let b = this.buckets.get(bucketId);
     if (b === undefined) {
       const id = String(bucketId);
@@ -187,6 +203,7 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
       };
       this.buckets.set(bucketId, b);
     }
+    this.lastBucket = b;
     return b;
   }
 
@@ -196,15 +213,25 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
     // Records queued behind an asynchronous invoke can still arrive after the task closed the sink on a failure.
     if (this.closed) throw new Error('The file sink is closed: a record arrived after the task failed or ended');
     this.io.check();
+    if (--this.nowBudget < 0) {
+      this.cachedNow = context.currentProcessingTime();
+      this.nowBudget = 1023;
+    }
     if (this.io.busy) {
-      const now = context.currentProcessingTime();
+      const now = this.cachedNow;
       const wm = context.currentWatermark();
       const ts = context.timestamp();
       const frozen: BucketAssignerContext = { currentProcessingTime: () => now, currentWatermark: () => wm, timestamp: () => ts };
       return this.io.run(() => this.write(value, frozen));
     }
-    const r = this.write(value, context);
+    this.sinkContext = context;
+    const r = this.write(value, this.assignerContext);
     if (r) return this.io.run(() => r);
+  }
+
+  /** Called by the runtime after each input batch: the next record reads the clock again. @internal */
+  endOfBatch(): void {
+    this.nowBudget = 0;
   }
 
   private write(value: IN, context: BucketAssignerContext): void | Promise<void> {
@@ -313,7 +340,10 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
           for (const f of files) await this.commit(f, false);
           b.pendingPerCheckpoint.delete(cid);
         }
-        if (!b.inProgress && b.pendingForCurrentCheckpoint.length === 0 && b.pendingPerCheckpoint.size === 0) this.buckets.delete(id);
+        if (!b.inProgress && b.pendingForCurrentCheckpoint.length === 0 && b.pendingPerCheckpoint.size === 0) {
+          this.buckets.delete(id);
+          if (this.lastBucket === b) this.lastBucket = undefined;
+        }
       }
     });
   }

@@ -22,7 +22,7 @@ export class SimpleStringEncoder<IN> implements Encoder<IN> {
     if (!/^utf-?8$/i.test(charsetName)) throw new Error(`Unsupported charset '${charsetName}': flink-ts writes UTF-8`);
   }
   encode(element: IN, stream: PartFileOutput): void {
-    stream.writeString(typeof element === 'string' ? element + '\n' : toJavaString(element) + '\n');
+    stream.writeString(typeof element === 'string' ? element + '\n' : typeof element === 'number' ? String(element) + '\n' : toJavaString(element) + '\n');
   }
 }
 

@@ -20,7 +20,7 @@ export class StringWriter<T> extends StreamWriterBase<T> {
   }
   write(element: T): void {
     const out = this.out!;
-    out.writeString(typeof element === 'string' ? element + '\n' : toJavaString(element) + '\n');
+    out.writeString(typeof element === 'string' ? element + '\n' : typeof element === 'number' ? String(element) + '\n' : toJavaString(element) + '\n');
   }
   duplicate(): Writer<T> {
     return new StringWriter<T>(this.charsetName);
