@@ -31,6 +31,8 @@ export class OperatorSubtaskState {
     readonly checkpointId: number,
     /** @internal one entry per original subtask */
     readonly subtasks: InternalSubtaskState[],
+    /** The number of key groups of the harness that took it (keyed state restores only with the same). */
+    readonly maxParallelism?: number,
   ) {}
   /** Number of keyed state entries in this snapshot (all subtasks). */
   numKeyedStateEntries(): number {
@@ -135,6 +137,12 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     if (this.state !== 'created') throw new Error('The harness was already initialized: initializeState() comes before open(), once.');
     this.restoredSnapshot = snapshot;
     const subtasks = snapshot?.subtasks ?? [];
+    if (snapshot?.maxParallelism !== undefined && snapshot.maxParallelism !== this.maxParallelism && subtasks.some((s) => s.keyedState)) {
+      // Flink's check (StateAssignmentOperation.checkParallelismPreconditions), as jobs do.
+      throw new Error(
+        `The maximum parallelism (${snapshot.maxParallelism}) with which the state was taken and the current maximum parallelism (${this.maxParallelism}) changed. This is currently not supported: create the harness with { maxParallelism: ${snapshot.maxParallelism} }.`,
+      );
+    }
     if (this.isKeyed) {
       const keyed = subtasks.map((s) => s.keyedState).filter((s): s is KeyedStateSnapshot => !!s);
       const restored = snapshot ? keyed : undefined;
@@ -379,9 +387,11 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     return this.copyState(checkpointId);
   }
   private copyState(checkpointId: number): OperatorSubtaskState {
-    return new OperatorSubtaskState(checkpointId, [
-      { operatorState: this.operatorBackend?.snapshot(), keyedState: this.keyedBackend?.snapshot(), timers: this.operator.snapshotTimers() },
-    ]);
+    return new OperatorSubtaskState(
+      checkpointId,
+      [{ operatorState: this.operatorBackend?.snapshot(), keyedState: this.keyedBackend?.snapshot(), timers: this.operator.snapshotTimers() }],
+      this.maxParallelism,
+    );
   }
   /** Like Flink `notifyOfCompletedCheckpoint(checkpointId)`. */
   notifyOfCompletedCheckpoint(checkpointId: number): void | Promise<void> {
@@ -394,7 +404,9 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
    */
   static repackageState(...states: OperatorSubtaskState[]): OperatorSubtaskState {
     if (states.length === 0) throw new RangeError('repackageState needs at least one snapshot.');
-    return new OperatorSubtaskState(Math.max(...states.map((s) => s.checkpointId)), states.flatMap((s) => s.subtasks));
+    const maxPs = new Set(states.map((s) => s.maxParallelism).filter((m) => m !== undefined));
+    if (maxPs.size > 1) throw new Error(`repackageState: the snapshots were taken with different maximum parallelisms (${[...maxPs].join(', ')}).`);
+    return new OperatorSubtaskState(Math.max(...states.map((s) => s.checkpointId)), states.flatMap((s) => s.subtasks), [...maxPs][0]);
   }
 
   /**
@@ -405,6 +417,9 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
    */
   static repartitionOperatorState(state: OperatorSubtaskState, maxParallelism: number, oldParallelism: number, newParallelism: number, subtaskIndex: number): OperatorSubtaskState {
     void oldParallelism;
+    if (state.maxParallelism !== undefined && state.maxParallelism !== maxParallelism) {
+      throw new Error(`repartitionOperatorState: the state was taken with maxParallelism ${state.maxParallelism}, not ${maxParallelism}.`);
+    }
     const range = KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(maxParallelism, newParallelism, subtaskIndex);
     const own = (l: [unknown, number, unknown][]) => l.filter(([k]) => range.contains(KeyGroupRangeAssignment.assignToKeyGroup(k, maxParallelism)));
     const opState = OperatorStateBackend.redistribute(state.subtasks.map((s) => s.operatorState), newParallelism)[subtaskIndex];
@@ -423,7 +438,7 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
       // The redistributed operator state rides on the first entry.
       return { keyedState, timers, operatorState: i === 0 ? opState : undefined };
     });
-    return new OperatorSubtaskState(state.checkpointId, subtasks);
+    return new OperatorSubtaskState(state.checkpointId, subtasks, state.maxParallelism);
   }
 
   /** The snapshot this harness was restored from, if any. */

@@ -445,3 +445,14 @@ describe('interval join through forConnectedStreams', () => {
     expect(h.numKeyedStateEntries()).toBe(0);
   });
 });
+
+describe('max parallelism', () => {
+  it('refuses to restore keyed state into a harness with other key groups, like a job', () => {
+    const h = ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CountWithTimeout(), key, { maxParallelism: 16 });
+    h.processElement('a:1', 1);
+    const snap = h.snapshot(1, 0);
+    const other = new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new CountWithTimeout(), key), key, { maxParallelism: 32 });
+    expect(() => other.initializeState(snap)).toThrow(/maximum parallelism \(16\).*\(32\) changed/);
+    expect(() => AbstractStreamOperatorTestHarness.repartitionOperatorState(snap, 32, 1, 2, 0)).toThrow(/maxParallelism 16, not 32/);
+  });
+});
