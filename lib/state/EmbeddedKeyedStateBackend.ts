@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { HeapKeyedStateBackend, normalizeKey, type KeyedStateSnapshot, type KeyedStateTable, type KvChunk } from './HeapKeyedStateBackend.js';
 import { KeyGroupRangeAssignment, type KeyGroupRange } from './KeyGroupRangeAssignment.js';
-import { encodeRecords, forEachRecord, keyGroupOf, RecordEncoder, stateIdOf } from './kvFormat.js';
+import { forEachRecord, keyGroupOf, RecordEncoder, stateIdOf } from './kvFormat.js';
 import type { StateKind } from './StateDescriptor.js';
 import { deserializeState, serializeState } from './StateSerializer.js';
 
@@ -26,6 +26,9 @@ function openLmdb(path: string): LmdbDatabase {
 }
 
 const DELETED = Symbol('deleted');
+/** Prefix of the change log's keys: above every key group (< 32768), so data ranges end where it starts. */
+const CHANGE_LOG = Buffer.from([0xff, 0xff]);
+const EMPTY = Buffer.alloc(0);
 /** Entries per generation of the read cache (two generations: a cheap approximation of LRU). */
 const CACHE_GENERATION = 32_768;
 /** Changed values are written to the store in batches of this many. */
@@ -76,8 +79,8 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
   private cacheOld: Map<unknown, Buffer | typeof DELETED>[] = [];
   private cached = 0;
   private dirtyCount = 0;
-  /** Records changed since the last snapshot, by key bytes (only when incremental). */
-  private readonly changed = new Map<string, [Buffer, Buffer | null]>();
+  /** Whether keys changed since the last snapshot are logged (incremental checkpoints). */
+  private readonly logChanges: boolean;
   private chain: KvChunk[] = [];
   private snapshots = 0;
   private keySer: Buffer | undefined;
@@ -94,6 +97,7 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     this.dir = join(options.localDir, `${options.name.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${randomBytes(4).toString('hex')}`);
     mkdirSync(this.dir, { recursive: true });
     this.db = openLmdb(this.dir);
+    this.logChanges = options.incremental && options.checkpointing;
     if (restored) this.restoreFrom(restored);
   }
 
@@ -191,21 +195,21 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
       m.clear();
     }
     this.dirtyCount = 0;
+    const log = this.logChanges;
     this.db.transactionSync(() => {
       for (const [k, v] of batch) {
         if (v) this.db.putSync(k, v);
         else this.db.removeSync(k);
+        // The change log lives in the store too (not on the heap): keys after CHANGE_LOG, no value.
+        if (log) this.db.putSync(Buffer.concat([CHANGE_LOG, k]), EMPTY);
       }
     });
-    if (this.options.incremental && this.options.checkpointing) {
-      for (const r of batch) this.changed.set(r[0].toString('latin1'), r);
-    }
   }
 
   override numKeyedStateEntries(): number {
     this.flush();
     let n = 0;
-    for (const _ of this.db.getKeys()) n++;
+    for (const _ of this.db.getKeys({ end: CHANGE_LOG })) n++;
     return n;
   }
 
@@ -214,7 +218,7 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     const s = this.ids.get(stateName);
     if (!s) return [];
     const out: unknown[] = [];
-    for (const { key } of this.db.getRange()) if (stateIdOf(key) === s.id) out.push(deserializeState(key.subarray(4)));
+    for (const { key } of this.db.getRange({ end: CHANGE_LOG })) if (stateIdOf(key) === s.id) out.push(deserializeState(key.subarray(4)));
     return out;
   }
 
@@ -226,20 +230,33 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     this.flush();
     const incremental = this.options.incremental && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN;
     let data: Buffer;
+    const enc = new RecordEncoder();
     if (incremental) {
-      data = encodeRecords([...this.changed.values()].sort((a, b) => Buffer.compare(a[0], b[0])));
+      for (const logged of this.db.getKeys({ start: CHANGE_LOG })) {
+        const key = logged.subarray(CHANGE_LOG.length);
+        const value = this.db.getBinary(key);
+        if (value) enc.add(key, value);
+        else enc.addDeleted(key);
+      }
     } else {
-      const enc = new RecordEncoder();
-      for (const { key, value } of this.db.getRange()) enc.add(key, value);
-      data = enc.finish();
+      for (const { key, value } of this.db.getRange({ end: CHANGE_LOG })) enc.add(key, value);
       this.chain = [];
     }
-    this.changed.clear();
+    data = enc.finish();
+    if (this.logChanges) this.clearChangeLog();
     const chunk: KvChunk = { id: `${this.options.name.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${++this.snapshots}-${randomBytes(6).toString('hex')}`, data };
     this.chain = [...this.chain, chunk];
     const states: Record<string, { id: number; kind: StateKind }> = {};
     for (const [name, s] of this.ids) states[name] = { ...s };
     return { format: 'kv', states, chunks: this.chain };
+  }
+
+  private clearChangeLog(): void {
+    const logged = [...this.db.getKeys({ start: CHANGE_LOG })];
+    if (logged.length === 0) return;
+    this.db.transactionSync(() => {
+      for (const k of logged) this.db.removeSync(k);
+    });
   }
 
   /** Loads the key groups of this backend's range from the snapshots of any number of old subtasks. */

@@ -113,6 +113,16 @@ export class RecordEncoder {
     b.set(value, this.at + 4);
     this.at += 4 + value.length;
   }
+  /** A deletion of `key`. */
+  addDeleted(key: Uint8Array): void {
+    this.ensure(8 + key.length);
+    const b = this.buf;
+    b.writeUInt32BE(key.length, this.at);
+    b.set(key, this.at + 4);
+    this.at += 4 + key.length;
+    b.writeUInt32BE(DELETED, this.at);
+    this.at += 4;
+  }
   /** The records (a copy sized to fit). */
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.at));
