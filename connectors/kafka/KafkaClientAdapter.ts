@@ -13,7 +13,7 @@
  * @internal
  */
 import { createRequire } from 'node:module';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type SASLOptions } from 'kafkajs';
 import type { KafkaClientConfig } from './config.js';
 
 const require = createRequire(import.meta.url);
@@ -108,6 +108,8 @@ export class KafkaClientAdapter {
       connectionTimeout: Math.min(3000, config.apiTimeoutMs),
       requestTimeout: config.requestTimeoutMs,
       retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 1000 },
+      ...(config.ssl ? { ssl: true } : {}),
+      ...(config.sasl ? { sasl: config.sasl as SASLOptions } : {}),
     });
     const symbol = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
     const factory = symbol && (this.kafka as unknown as Record<symbol, unknown>)[symbol];

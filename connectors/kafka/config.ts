@@ -105,6 +105,10 @@ export interface KafkaClientConfig {
   requestTimeoutMs: number;
   /** Deadline for connecting and for metadata calls; an unreachable broker fails within it. */
   apiTimeoutMs: number;
+  /** `security.protocol` SSL / SASL_SSL: TLS with Node's default trust store. */
+  ssl: boolean;
+  /** `security.protocol` SASL_*: mechanism and the username/password of `sasl.jaas.config`. */
+  sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | undefined;
 }
 
 /** Parses `bootstrap.servers` & co.; throws {@link KafkaConfigException} with Kafka's message style. @internal */
@@ -118,6 +122,19 @@ export function parseClientConfig(props: Properties, defaults: { clientId: strin
     if (!/^(\[[0-9a-fA-F:]+\]|[\w.-]+):\d{1,5}$/.test(b)) throw new KafkaConfigException(`Invalid url in bootstrap.servers: ${b}`, 'bootstrap.servers');
   }
   const groupId = props.getProperty('group.id') ?? undefined;
+  const securityProtocol = getEnum(props, 'security.protocol', 'plaintext', ['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'] as const);
+  let sasl: KafkaClientConfig['sasl'];
+  if (securityProtocol.startsWith('sasl')) {
+    const mechanism = getEnum(props, 'sasl.mechanism', 'plain', ['plain', 'scram-sha-256', 'scram-sha-512'] as const);
+    const jaas = props.getProperty('sasl.jaas.config') ?? '';
+    const field = (name: string) => new RegExp(`${name}\\s*=\\s*"([^"]*)"`).exec(jaas)?.[1];
+    const username = field('username');
+    const password = field('password');
+    if (username === undefined || password === undefined) {
+      throw new KafkaConfigException('security.protocol SASL_* needs sasl.jaas.config with username="..." password="..."', 'sasl.jaas.config');
+    }
+    sasl = { mechanism, username, password };
+  }
   return {
     brokers,
     clientId: props.getProperty('client.id') ?? defaults.clientId,
@@ -130,5 +147,7 @@ export function parseClientConfig(props: Properties, defaults: { clientId: strin
     maxPartitionFetchBytes: getInt(props, 'max.partition.fetch.bytes', 1048576, 0),
     requestTimeoutMs: getInt(props, 'request.timeout.ms', 30000, 0),
     apiTimeoutMs: getInt(props, 'default.api.timeout.ms', 10000, 0),
+    ssl: securityProtocol === 'ssl' || securityProtocol === 'sasl_ssl',
+    sasl,
   };
 }

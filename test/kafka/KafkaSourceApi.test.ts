@@ -140,3 +140,22 @@ describe('KafkaSource.builder()', () => {
     expect(OffsetsInitializer.timestamp(5).getAutoOffsetResetStrategy()).toBe(OffsetResetStrategy.LATEST);
   });
 });
+
+describe('security properties', () => {
+  it('accepts SSL and SASL settings and refuses unknown protocols or a SASL login without credentials', () => {
+    expect(() => new FlinkKafkaConsumer('t', new SimpleStringSchema(), { ...props(), 'security.protocol': 'SSL' })).not.toThrow();
+    expect(
+      () =>
+        new FlinkKafkaConsumer('t', new SimpleStringSchema(), {
+          ...props(),
+          'security.protocol': 'SASL_SSL',
+          'sasl.mechanism': 'SCRAM-SHA-512',
+          'sasl.jaas.config': 'org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p";',
+        }),
+    ).not.toThrow();
+    expect(() => new FlinkKafkaConsumer('t', new SimpleStringSchema(), { ...props(), 'security.protocol': 'TLS' })).toThrow(
+      'Invalid value TLS for configuration security.protocol: String must be one of: plaintext, ssl, sasl_plaintext, sasl_ssl',
+    );
+    expect(() => new FlinkKafkaConsumer('t', new SimpleStringSchema(), { ...props(), 'security.protocol': 'SASL_PLAINTEXT' })).toThrow(/sasl.jaas.config/);
+  });
+});
