@@ -94,10 +94,12 @@ export const ProcessFunctionTestHarnesses = {
    * `KeyedOneInputStreamOperatorTestHarness`.
    * @example
    * ```ts
-   * import { TumblingEventTimeWindows, Time } from 'flink-ts';
+   * import { TumblingEventTimeWindows, Time, type DataStream } from 'flink-ts';
    * import { ProcessFunctionTestHarnesses } from 'flink-ts/testing';
    * const h = ProcessFunctionTestHarnesses.forDataStream((input: DataStream<[string, number]>) =>
    *   input.keyBy((e) => e[0]).window(TumblingEventTimeWindows.of(Time.milliseconds(10))).sum(1));
+   * h.processElement(['a', 1], 3);
+   * h.processWatermark(9); // output: ['a', 1] @ 9, then the watermark
    * ```
    * @param build - adds exactly one operator (after an optional `keyBy`) to `input`
    */

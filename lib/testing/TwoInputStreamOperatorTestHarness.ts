@@ -92,6 +92,20 @@ export class KeyedTwoInputStreamOperatorTestHarness<K, IN1, IN2, OUT> extends Tw
  * Runs a broadcast operator (`stream.connect(broadcastStream).process(fn)`), like Flink `BroadcastOperatorTestHarness`:
  * `processElement` for the non-broadcast side, `processBroadcastElement` for the broadcast side,
  * `getBroadcastState(descriptor)` to inspect the state.
+ * @example
+ * ```ts
+ * import { MapStateDescriptor } from 'flink-ts';
+ * import { BroadcastOperatorTestHarness, CoBroadcastOperator } from 'flink-ts/testing';
+ * const limits = new MapStateDescriptor<string, number>('limits');
+ * const fn = {
+ *   processElement: (v: number, ctx: any, out: any) => { if (v > (ctx.getBroadcastState(limits).get('max') ?? Infinity)) out.collect(v); },
+ *   processBroadcastElement: (max: number, ctx: any) => ctx.getBroadcastState(limits).put('max', max),
+ * };
+ * const h = new BroadcastOperatorTestHarness(new CoBroadcastOperator<number, number, number>(fn, [limits]));
+ * h.open();
+ * h.processBroadcastElement(10);
+ * h.processElement(11, 1); // output: 11 @ 1
+ * ```
  * @public
  */
 export class BroadcastOperatorTestHarness<IN1, IN2, OUT> extends TwoInputStreamOperatorTestHarness<IN1, IN2, OUT> {
@@ -124,6 +138,22 @@ export class BroadcastOperatorTestHarness<IN1, IN2, OUT> extends TwoInputStreamO
 
 /**
  * Like Flink `KeyedBroadcastOperatorTestHarness`: the non-broadcast side is keyed (keyed state, timers).
+ * `ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction` builds one for a function.
+ * @example
+ * ```ts
+ * import { MapStateDescriptor } from 'flink-ts';
+ * import { KeyedBroadcastOperatorTestHarness, CoBroadcastOperator } from 'flink-ts/testing';
+ * const rules = new MapStateDescriptor<string, string>('rules');
+ * const key = (s: string) => s;
+ * const fn = {
+ *   processElement: (s: string, ctx: any, out: any) => out.collect(`${ctx.getCurrentKey()}:${ctx.getBroadcastState(rules).get('mode')}`),
+ *   processBroadcastElement: (mode: string, ctx: any) => ctx.getBroadcastState(rules).put('mode', mode),
+ * };
+ * const h = new KeyedBroadcastOperatorTestHarness(new CoBroadcastOperator<string, string, string>(fn, [rules], key), key);
+ * h.open();
+ * h.processBroadcastElement('strict');
+ * h.processElement('k', 1); // output: 'k:strict' @ 1
+ * ```
  * @public
  */
 export class KeyedBroadcastOperatorTestHarness<K, IN1, IN2, OUT> extends BroadcastOperatorTestHarness<IN1, IN2, OUT> {
