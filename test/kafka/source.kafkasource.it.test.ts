@@ -223,3 +223,53 @@ describe('isolation level', () => {
     expect(await read('read_uncommitted')).toEqual(['a1', 'a2', 'c1']);
   });
 });
+
+describe('KafkaSource discovery and commit failures', () => {
+  it('discovers new topics of its pattern (partition.discovery.interval.ms)', async () => {
+    const prefix = uniqueName('ks');
+    const a = await createTopic({ topic: `${prefix}-a` });
+    await produce(a, ['a1']);
+    const e = env(2);
+    const source = builder()
+      .setTopicPattern(new RegExp(`${prefix}-.*`))
+      .setProperty('partition.discovery.interval.ms', 200)
+      .build();
+    const job = startJob(e, e.fromSource(source, 'noWatermarks', 'Kafka Source'));
+    try {
+      await waitCount(job.out, 1);
+      const b = await createTopic({ topic: `${prefix}-b`, partitions: 2 });
+      await produce(b, [{ value: 'b1', partition: 0 }, { value: 'b2', partition: 1 }]);
+      await waitCount(job.out, 3);
+      expect(sorted(job.out)).toEqual(['a1', 'b1', 'b2']);
+    } finally {
+      await cancel(job);
+    }
+  });
+
+  it('counts a refused commit in commitsFailed and keeps running', async () => {
+    const topic = await createTopic();
+    await produce(topic, ['x1', 'x2']);
+    const group = newGroupId();
+    // Another application consumes with this group id: the broker refuses commits from outside its generation.
+    const other = createKafka('flink-ts-it-other').consumer({ groupId: group });
+    await other.connect();
+    await other.subscribe({ topics: [topic] });
+    await other.run({ eachMessage: async () => {} });
+    await waitFor(async () => (await groupMembers(group)) === 1, { message: 'the other consumer joined' });
+    const clock = new ManualClock(Date.now());
+    const e = env().setClock(clock).enableCheckpointing(1000);
+    const source = builder().setTopics(topic).setGroupId(group).setProperty('default.api.timeout.ms', 2000).build();
+    const job = startJob(e, e.fromSource(source, 'noWatermarks', 'Kafka Source'));
+    try {
+      await waitCount(job.out, 2);
+      clock.advanceBy(1000);
+      await waitFor(() => metrics(job.client, 'KafkaSourceReader.commitsFailed').some(([, v]) => (v as number) >= 1), { message: 'a failed commit counted' });
+      await produce(topic, ['x3']);
+      await waitCount(job.out, 3);
+      expect(await job.client.getJobStatus()).toBe('RUNNING');
+    } finally {
+      await cancel(job);
+      await other.disconnect();
+    }
+  });
+});
