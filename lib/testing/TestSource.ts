@@ -12,13 +12,16 @@ import { testJobs } from './testJobs.js';
  */
 export type TestSourceElement<T> = { value: T; timestamp?: number } | { watermark: number } | { checkpoint: true };
 
-/** The source's position, checkpointed so that a restored job continues after the last checkpoint. */
-const POSITION = new ListStateDescriptor<number>('test-source-position');
+/**
+ * The sources' positions as `[subtask, position]`, checkpointed so that a restored job continues after the last
+ * checkpoint; union state, so each subtask finds its own whatever the parallelism was.
+ */
+const POSITION = new ListStateDescriptor<[number, number]>('test-source-positions');
 
 /** Emits elements from a log shared by the source's copies; the base of both testing sources. */
 abstract class LogSource<T> extends RichSourceFunction<T> implements CheckpointedFunction, CheckpointListener {
   private position = 0;
-  private positionState: ListState<number> | undefined;
+  private positionState: ListState<[number, number]> | undefined;
   private running = true;
   private wake: (() => void) | undefined;
   private completed = 0;
@@ -30,13 +33,18 @@ abstract class LogSource<T> extends RichSourceFunction<T> implements Checkpointe
   /** Resolves when the log grows or ends. */
   protected abstract changed(): Promise<void>;
 
+  /** The subtask whose elements this copy emits. */
+  protected subtask(): number {
+    return this.getRuntimeContext().getIndexOfThisSubtask();
+  }
   initializeState(context: FunctionInitializationContext): void {
-    this.positionState = context.getOperatorStateStore().getListState(POSITION);
+    this.positionState = context.getOperatorStateStore().getUnionListState(POSITION);
     this.position = 0;
-    for (const p of this.positionState.get()) this.position = Math.max(this.position, p);
+    const me = this.subtask();
+    for (const [subtask, p] of this.positionState.get()) if (subtask === me) this.position = Math.max(this.position, p);
   }
   snapshotState(_context: FunctionSnapshotContext): void {
-    this.positionState?.update([this.position]);
+    this.positionState?.update([[this.subtask(), this.position]]);
   }
   notifyCheckpointComplete(checkpointId: number): void {
     this.completed = Math.max(this.completed, checkpointId);
@@ -106,6 +114,14 @@ export class TestSource<T> extends LogSource<T> {
   private constructor(private readonly elements: TestSourceElement<T>[]) {
     super();
   }
+  /**
+   * A parallel source: subtask `i` emits `perSubtask[i]` (nothing if there is no such list), at the parallelism of
+   * the environment or of `setParallelism(n)` — to test watermarks combined over source subtasks, or a subtask
+   * that falls behind. Note that checkpoints, and so `checkpoint()` markers, need every subtask still running.
+   */
+  static parallel<T>(perSubtask: (TestSourceElement<T> | T)[][]): ParallelTestSource<T> {
+    return new ParallelTestSource<T>(perSubtask.map((l) => l.map((e) => (isElement(e) ? e : { value: e as T }))));
+  }
   /** The elements, in order. A bare value is a record without a timestamp. */
   static from<T>(elements: (TestSourceElement<T> | T)[]): TestSource<T> {
     return new TestSource<T>(elements.map((e) => (isElement(e) ? e : { value: e as T })));
@@ -120,6 +136,28 @@ export class TestSource<T> extends LogSource<T> {
   }
   protected log(): TestSourceElement<T>[] {
     return this.elements;
+  }
+  protected ended(): boolean {
+    return true;
+  }
+  protected changed(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * The parallel form of {@link TestSource} (`TestSource.parallel([...])`): elements per source subtask.
+ * @public
+ */
+export class ParallelTestSource<T> extends LogSource<T> {
+  /** @internal */
+  static readonly isParallelSource = true;
+  /** @internal */
+  constructor(private readonly perSubtask: TestSourceElement<T>[][]) {
+    super();
+  }
+  protected log(): TestSourceElement<T>[] {
+    return this.perSubtask[this.subtask()] ?? [];
   }
   protected ended(): boolean {
     return true;

@@ -19,7 +19,7 @@ export {
 } from './TwoInputStreamOperatorTestHarness.js';
 export { ProcessFunctionTestHarnesses } from './ProcessFunctionTestHarnesses.js';
 export { CollectingSink, type CollectingSinkOptions } from './CollectingSink.js';
-export { TestSource, ControllableSource, type TestSourceElement } from './TestSource.js';
+export { TestSource, ParallelTestSource, ControllableSource, type TestSourceElement } from './TestSource.js';
 export { FailingIdentityMapper } from './FailingIdentityMapper.js';
 export { TestStreamEnvironment, MiniClusterTestEnvironment, TestClock, type TestEnvironmentOptions } from './TestStreamEnvironment.js';
 export { operators } from './operators.js';

@@ -169,6 +169,28 @@ describe('TestStreamEnvironment', () => {
     }
   });
 
+  it('a parallel TestSource emits per subtask; downstream combines their watermarks (minimum over channels)', async () => {
+    const env = TestStreamEnvironment.create({ parallelism: 2 });
+    const sink = new CollectingSink<string>();
+    env
+      .addSource(
+        TestSource.parallel<string>([
+          [{ watermark: 10 }, { value: 'fast', timestamp: 11 }, { watermark: 100 }],
+          [{ value: 'slow', timestamp: 3 }, { watermark: 5 }],
+        ]),
+      )
+      .keyBy(() => 'all')
+      .process<string>((v, ctx, out) => out.collect(`${v}: watermark ${ctx.timerService().currentWatermark()}`))
+      .setParallelism(1)
+      .addSink(sink);
+    await env.execute();
+    const seen = Object.fromEntries(sink.values().map((l) => [l.split(':')[0], Number(l.split('watermark ')[1])]));
+    // 'slow' comes before any watermark of its subtask: nothing can have advanced event time yet.
+    expect(seen.slow).toBeLessThan(0);
+    // 'fast' comes after its subtask's watermark 10 and before its 100: at most 10 whatever the other subtask did.
+    expect(seen.fast).toBeLessThanOrEqual(10);
+  });
+
   it('runs hundreds of tiny jobs per minute', async () => {
     const n = 100;
     const start = performance.now();
