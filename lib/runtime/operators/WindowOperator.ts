@@ -81,6 +81,8 @@ export class WindowOperator<IN, OUT>
   private readonly merging: boolean;
   private readonly keyOf: (w: Window) => WKey;
   private readonly add: (acc: unknown, value: unknown, timestamp: number) => unknown;
+  /** The aggregate function of `aggregate(...)` without evictor, called directly on the hot path. */
+  private readonly aggregateFn: AggregateFunction<unknown, unknown, unknown> | undefined;
   private readonly mergeAcc: (a: unknown, b: unknown) => unknown;
   private readonly result: (acc: unknown) => Iterable<unknown>;
 
@@ -115,6 +117,7 @@ export class WindowOperator<IN, OUT>
       ? (w) => (w instanceof TimeWindow ? w.start : 0)
       : (w) => (w instanceof TimeWindow ? w.start + ':' + w.end : canonicalKey(w));
     const c = spec.contents;
+    this.aggregateFn = !this.evictor && c.kind === 'aggregate' ? c.aggregate : undefined;
     if (this.evictor) {
       // Evicting windows keep every element with its timestamp; reduce/aggregate run at firing time.
       this.add = (acc, v, ts) => {
@@ -337,7 +340,7 @@ export class WindowOperator<IN, OUT>
   private processEventTimeFixed(value: IN, timestamp: number, windows: readonly TimeWindow[]): boolean {
     const wm = this.currentWatermark;
     const lateness = this.allowedLateness;
-    const add = this.add;
+    const agg = this.aggregateFn;
     let skipped = true;
     let map = this.contentsState.value();
     const existed = map !== null;
@@ -351,7 +354,8 @@ export class WindowOperator<IN, OUT>
         if (map === null) map = new Map();
         map.set(w.start, (e = { w, acc: undefined, evt: NaN, cln: NaN }));
       }
-      e.acc = add(e.acc, value, timestamp);
+      // A direct call for aggregate functions: the same call target in every operator instance (inlinable).
+      e.acc = agg !== undefined ? agg.add(value, e.acc === undefined ? agg.createAccumulator() : e.acc) : this.add(e.acc, value, timestamp);
       if (max > wm && e.evt === max && (lateness === 0 || e.cln === max + lateness)) continue;
       this.afterAdd(value, timestamp, w, e);
     }
