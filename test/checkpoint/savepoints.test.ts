@@ -29,7 +29,10 @@ function job(env: StreamExecutionEnvironment, o: Partial<CountingJobOptions> = {
   return { results, inits };
 }
 const running = (client: JobClient) =>
-  waitFor(() => (client as unknown as { getTasks(): unknown[] }).getTasks().length > 0, 'running tasks').then(async () => expect(await client.getJobStatus()).toBe(JobStatus.RUNNING));
+  waitFor(() => {
+    const tasks = (client as unknown as { getTasks(): { running?: boolean }[] }).getTasks();
+    return tasks.length > 0 && tasks.every((t) => t.running !== false);
+  }, 'running tasks').then(async () => expect(await client.getJobStatus()).toBe(JobStatus.RUNNING));
 const full = { ok: true, numElements: 8000, nextClearBit: 8000, keyedTotal: 8000, keys: 16 };
 
 describe('savepoints', () => {

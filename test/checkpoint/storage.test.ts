@@ -183,7 +183,10 @@ describe('durable checkpoint storage', () => {
     const { results } = job(env, { perPartition: 2000, gate: 300 });
     const client = env.executeAsync('StreamKafkaSourceScala');
     // Trigger two checkpoints rather than waiting 5 s each (the periodic trigger is tested elsewhere).
-    await waitFor(() => (client as unknown as { getTasks(): unknown[] }).getTasks().length > 0, 'tasks');
+    await waitFor(() => {
+      const tasks = (client as unknown as { getTasks(): { running?: boolean }[] }).getTasks();
+      return tasks.length > 0 && tasks.every((t) => t.running !== false);
+    }, 'running tasks');
     await (client as unknown as { triggerCheckpoint(): Promise<unknown> }).triggerCheckpoint();
     await untilCheckpoint(client, 1);
     expect(readdirSync(join(dir, client.getJobID()))).toContain('chk-1');

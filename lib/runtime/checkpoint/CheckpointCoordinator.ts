@@ -129,7 +129,12 @@ export class CheckpointCoordinator {
         reject(new Error('Cannot take a savepoint: the job is not running or some of its tasks already finished.'));
         return;
       }
-      void this.triggerCheckpoint({ dir, stop, resolve, reject });
+      this.triggerCheckpoint({ dir, stop, resolve, reject }).then(
+        (id) => {
+          if (id === undefined) reject(new Error('Cannot take a savepoint now: not all tasks of the job are running yet (Flink: NOT_ALL_REQUIRED_TASKS_RUNNING). Retry once the job runs.'));
+        },
+        (e) => reject(e as Error),
+      );
     });
   }
 
