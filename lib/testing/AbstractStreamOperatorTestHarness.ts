@@ -393,6 +393,13 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
       this.maxParallelism,
     );
   }
+  /**
+   * Resolves when the operator's asynchronous work is done — a sink whose `invoke` returns a Promise, async I/O —
+   * and rejects with its failure. A task waits for the same before its next batch and before a checkpoint.
+   */
+  async waitForPendingWork(): Promise<void> {
+    await this.operator.pending?.();
+  }
   /** Like Flink `notifyOfCompletedCheckpoint(checkpointId)`. */
   notifyOfCompletedCheckpoint(checkpointId: number): void | Promise<void> {
     return this.operator.notifyCheckpointComplete(checkpointId);

@@ -23,4 +23,4 @@ export { TestSource, ParallelTestSource, ControllableSource, type TestSourceElem
 export { FailingIdentityMapper } from './FailingIdentityMapper.js';
 export { TestStreamEnvironment, MiniClusterTestEnvironment, TestClock, type TestEnvironmentOptions } from './TestStreamEnvironment.js';
 export { operators } from './operators.js';
-export { StreamMap, StreamFlatMap, StreamFilter, ProcessOperator, KeyedProcessOperator, CoStreamMap, CoStreamFlatMap, CoProcessOperator, CoBroadcastOperator } from './operators.js';
+export { StreamMap, StreamFlatMap, StreamFilter, ProcessOperator, KeyedProcessOperator, CoStreamMap, CoStreamFlatMap, CoProcessOperator, CoBroadcastOperator, StreamSink } from './operators.js';

@@ -5,7 +5,7 @@
  * `ProcessOperator(processFunction)`, `KeyedProcessOperator(keyedProcessFunction, keySelector)`,
  * `CoStreamMap(coMapFunction)`, `CoStreamFlatMap(coFlatMapFunction)`,
  * `CoProcessOperator(coProcessFunction[, keySelector1, keySelector2])`,
- * `CoBroadcastOperator(broadcastProcessFunction, descriptors[, keySelector])`. Window operators are easiest built
+ * `CoBroadcastOperator(broadcastProcessFunction, descriptors[, keySelector])`, `StreamSink(sinkFunction)`. Window operators are easiest built
  * through the API: `ProcessFunctionTestHarnesses.forDataStream`.
  * @public
  */
@@ -16,6 +16,8 @@ export { ProcessOperator } from '../runtime/operators/ProcessOperator.js';
 export { KeyedProcessOperator } from '../runtime/operators/KeyedProcessOperator.js';
 export { CoStreamMap, CoStreamFlatMap, CoProcessOperator } from '../runtime/operators/CoStreamOperators.js';
 export { CoBroadcastOperator } from '../runtime/operators/CoBroadcastOperator.js';
+export { StreamSink } from '../runtime/operators/StreamSink.js';
+import { StreamSink } from '../runtime/operators/StreamSink.js';
 import { StreamMap } from '../runtime/operators/StreamMap.js';
 import { StreamFlatMap } from '../runtime/operators/StreamFlatMap.js';
 import { StreamFilter } from '../runtime/operators/StreamFilter.js';
@@ -24,4 +26,4 @@ import { KeyedProcessOperator } from '../runtime/operators/KeyedProcessOperator.
 import { CoStreamMap, CoStreamFlatMap, CoProcessOperator } from '../runtime/operators/CoStreamOperators.js';
 import { CoBroadcastOperator } from '../runtime/operators/CoBroadcastOperator.js';
 /** All of them in one object. @public */
-export const operators = { StreamMap, StreamFlatMap, StreamFilter, ProcessOperator, KeyedProcessOperator, CoStreamMap, CoStreamFlatMap, CoProcessOperator, CoBroadcastOperator };
+export const operators = { StreamMap, StreamFlatMap, StreamFilter, ProcessOperator, KeyedProcessOperator, CoStreamMap, CoStreamFlatMap, CoProcessOperator, CoBroadcastOperator, StreamSink };

@@ -1,26 +1,33 @@
 // Generated from docs/testing.md by test/testing/tutorial.test.ts: edit the doc, not this file.
 import { expect } from 'vitest';
-import { Time, TumblingEventTimeWindows } from 'flink-ts';
-import { CollectingSink, TestSource, TestStreamEnvironment } from 'flink-ts/testing';
+import { KeyedProcessFunction, KeyGroupRangeAssignment, ValueStateDescriptor, type Collector, type KeyedProcessContext, type ValueState } from 'flink-ts';
+import { AbstractStreamOperatorTestHarness, KeyedOneInputStreamOperatorTestHarness, KeyedProcessOperator } from 'flink-ts/testing';
 
-const env = TestStreamEnvironment.create({ parallelism: 2 });
-const sink = new CollectingSink<[string, number]>();
+class Counter extends KeyedProcessFunction<string, string, string> {
+  private count!: ValueState<number>;
+  override open(): void {
+    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count', undefined, 0));
+  }
+  processElement(word: string, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
+    this.count.update((this.count.value() ?? 0) + 1);
+    out.collect(`${word}=${this.count.value() ?? 0}`);
+  }
+}
+const byWord = (w: string) => w;
+const subtask = (index: number, parallelism: number) =>
+  new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new Counter(), byWord), byWord, { maxParallelism: 128, parallelism, subtaskIndex: index });
 
-env
-  .addSource(
-    TestSource.from<[string, number]>([
-      { value: ['a', 1], timestamp: 1_000 },
-      { value: ['b', 1], timestamp: 2_000 },
-      { watermark: 9_000 },
-      { value: ['a', 1], timestamp: 11_000 },
-    ]),
-  )
-  .keyBy((e) => e[0])
-  .window(TumblingEventTimeWindows.of(Time.seconds(10)))
-  .sum(1)
-  .addSink(sink);
+// Two subtasks, each seeing the words Flink's partitioner sends it.
+const words = ['apple', 'pear', 'plum', 'fig', 'kiwi', 'lime'];
+const old = [subtask(0, 2), subtask(1, 2)];
+old.forEach((h) => h.open());
+for (const w of words) old[KeyGroupRangeAssignment.assignKeyToParallelOperator(w, 128, 2)]!.processElement(w);
 
-await env.execute('word counts');
-
-// Windows fire as the watermark passes; the end of the input fires the last one.
-expect(sink.records().map((r) => `${r.value} @ ${r.timestamp}`).sort()).toEqual(['a,1 @ 19999', 'a,1 @ 9999', 'b,1 @ 9999']);
+// Scale in to one subtask: it restores every key.
+const merged = AbstractStreamOperatorTestHarness.repackageState(old[0]!.snapshot(1, 0), old[1]!.snapshot(1, 0));
+const single = subtask(0, 1);
+single.initializeState(merged);
+single.open();
+expect(single.numKeyedStateEntries()).toBe(words.length);
+single.processElement('fig');
+expect(single.extractOutputValues()).toEqual(['fig=2']);

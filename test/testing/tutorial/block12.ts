@@ -1,29 +1,26 @@
 // Generated from docs/testing.md by test/testing/tutorial.test.ts: edit the doc, not this file.
 import { expect } from 'vitest';
-import { CollectingSink, ControllableSource, TestStreamEnvironment } from 'flink-ts/testing';
+import { RestartStrategies } from 'flink-ts';
+import { CollectingSink, FailingIdentityMapper, TestSource, TestStreamEnvironment } from 'flink-ts/testing';
 
-const env = TestStreamEnvironment.create();
-const source = new ControllableSource<string>();
-const sink = new CollectingSink<string>();
+const env = TestStreamEnvironment.create({ parallelism: 2 });
+env.setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 0));
+const failing = new FailingIdentityMapper<number>(4); // fails when the 4th record arrives
+const sink = new CollectingSink<number>({ exactlyOnce: true });
 
 env
-  .addSource(source)
-  .keyBy((user) => user)
-  .process<string>({
-    processElement(user, ctx, out) {
-      out.collect(`hello ${user}`);
-      ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + 60_000);
-    },
-    onTimer(timestamp, ctx, out) {
-      out.collect(`bye ${ctx.getCurrentKey()}`);
-    },
-  })
+  .addSource(TestSource.from([1, 2, 3, TestSource.checkpoint(), 4, 5]))
+  .map(failing)
+  .map((x) => x * 10)
   .addSink(sink);
 
-const job = env.executeAsync();
-source.push('ann');
-expect(await sink.waitFor(1)).toEqual(['hello ann']);
-env.getClock().advanceBy(60_000);
-expect(await sink.waitFor(2)).toEqual(['hello ann', 'bye ann']);
-source.finish();
-await job.getJobExecutionResult();
+const quiet = console.warn;
+console.warn = () => {}; // the restart is logged as a warning
+try {
+  await env.execute();
+} finally {
+  console.warn = quiet;
+}
+
+expect(failing.numFailures()).toBe(1);
+expect(sink.values().sort((a, b) => a - b)).toEqual([10, 20, 30, 40, 50]);
