@@ -96,9 +96,10 @@ describe('durable checkpoint storage', () => {
       return env;
     };
     const env1 = make();
-    job(env1, { perPartition: 4000, gate: 200 });
+    // Slow enough (3 ms per 20 records) to take several checkpoints before its end.
+    job(env1, { perPartition: 4000, gate: 200, sleepMs: 3 });
     const first = env1.executeAsync('before corruption');
-    await untilCheckpoint(first, 4);
+    await untilCheckpoint(first, 3);
     await first.cancel();
     const jobDir = join(dir, first.getJobID());
     const chks = checkpoints(jobDir);
