@@ -207,57 +207,69 @@ export class KafkaClientAdapter {
   }
 
   /**
-   * One fetch round: a Fetch request per partition leader, in parallel, waiting at most `fetch.max.wait.ms`.
-   * Stale leaders refresh the metadata and return no data for now (the caller simply fetches again).
+   * Starts one Fetch request per partition leader (each waiting at most `fetch.max.wait.ms`) and returns them
+   * separately, so a busy leader's data is not held back by an idle leader's long poll. Stale leaders refresh the
+   * metadata and yield no data for now (the caller simply fetches again).
    */
-  async fetch(positions: TopicPartitionOffset[]): Promise<PartitionFetchResult[]> {
-    const cfg = this.config;
-    const byLeader = new Map<string, Map<string, { partition: number; fetchOffset: string; maxBytes: number }[]>>();
-    const fetchOffsets = new Map<string, number>();
+  async fetchByLeader(positions: TopicPartitionOffset[]): Promise<{ positions: TopicPartitionOffset[]; result: Promise<PartitionFetchResult[]> }[]> {
+    const byLeader = new Map<string, TopicPartitionOffset[]>();
     try {
       await this.track([...new Set(positions.map((p) => p.topic))]);
       for (const pos of positions) {
         const leaders = this.cluster.findLeaderForPartitions(pos.topic, [pos.partition]);
         const nodeId = Object.keys(leaders)[0];
         if (nodeId === undefined) throw Object.assign(new Error(`No leader known for ${pos.topic}-${pos.partition}`), { type: 'LEADER_NOT_AVAILABLE' });
-        const topics = byLeader.get(nodeId) ?? new Map();
-        const l = topics.get(pos.topic) ?? [];
-        l.push({ partition: pos.partition, fetchOffset: String(pos.offset), maxBytes: cfg.maxPartitionFetchBytes });
-        topics.set(pos.topic, l);
-        byLeader.set(nodeId, topics);
-        fetchOffsets.set(`${pos.topic}-${pos.partition}`, pos.offset);
+        const l = byLeader.get(nodeId) ?? [];
+        l.push(pos);
+        byLeader.set(nodeId, l);
       }
+    } catch (e) {
+      return [{ positions, result: this.recover(e, positions) }];
+    }
+    return [...byLeader].map(([nodeId, leaderPositions]) => ({ positions: leaderPositions, result: this.fetchFrom(nodeId, leaderPositions) }));
+  }
+
+  /** One fetch round over all leaders, merged (tests and tools; the reader uses {@link fetchByLeader}). */
+  async fetch(positions: TopicPartitionOffset[]): Promise<PartitionFetchResult[]> {
+    const rounds = await this.fetchByLeader(positions);
+    return (await Promise.all(rounds.map((r) => r.result))).flat();
+  }
+
+  private async fetchFrom(nodeId: string, positions: TopicPartitionOffset[]): Promise<PartitionFetchResult[]> {
+    const cfg = this.config;
+    const topics = new Map<string, { partition: number; fetchOffset: string; maxBytes: number }[]>();
+    const fetchOffsets = new Map<string, number>();
+    for (const pos of positions) {
+      const l = topics.get(pos.topic) ?? [];
+      l.push({ partition: pos.partition, fetchOffset: String(pos.offset), maxBytes: cfg.maxPartitionFetchBytes });
+      topics.set(pos.topic, l);
+      fetchOffsets.set(`${pos.topic}-${pos.partition}`, pos.offset);
+    }
+    const Batch = batchClass();
+    try {
+      const broker = await this.cluster.findBroker({ nodeId });
+      const { responses } = await broker.fetch({
+        isolationLevel: cfg.readCommitted ? 1 : 0,
+        maxWaitTime: cfg.fetchMaxWaitMs,
+        minBytes: cfg.fetchMinBytes,
+        maxBytes: cfg.fetchMaxBytes,
+        topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+      });
+      const out: PartitionFetchResult[] = [];
+      for (const { topicName, partitions } of responses) {
+        for (const pd of partitions) {
+          const fetched = fetchOffsets.get(`${topicName}-${pd.partition}`);
+          if (fetched === undefined) continue;
+          const batch = new Batch(topicName, String(fetched), pd);
+          const within = batch.messagesWithinOffset;
+          const nextOffset = within.length > 0 ? Number(within[within.length - 1]!.offset) + 1 : fetched;
+          out.push({ topic: topicName, partition: pd.partition, messages: batch.messages, nextOffset, highWatermark: Number(pd.highWatermark) });
+        }
+      }
+      return out;
     } catch (e) {
       return this.recover(e, positions);
     }
-    const Batch = batchClass();
-    const rounds = [...byLeader].map(async ([nodeId, topics]) => {
-      try {
-        const broker = await this.cluster.findBroker({ nodeId });
-        const { responses } = await broker.fetch({
-          isolationLevel: cfg.readCommitted ? 1 : 0,
-          maxWaitTime: cfg.fetchMaxWaitMs,
-          minBytes: cfg.fetchMinBytes,
-          maxBytes: cfg.fetchMaxBytes,
-          topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
-        });
-        const out: PartitionFetchResult[] = [];
-        for (const { topicName, partitions } of responses) {
-          for (const pd of partitions) {
-            const fetched = fetchOffsets.get(`${topicName}-${pd.partition}`)!;
-            const batch = new Batch(topicName, String(fetched), pd);
-            const within = batch.messagesWithinOffset;
-            const nextOffset = within.length > 0 ? Number(within[within.length - 1]!.offset) + 1 : fetched;
-            out.push({ topic: topicName, partition: pd.partition, messages: batch.messages, nextOffset, highWatermark: Number(pd.highWatermark) });
-          }
-        }
-        return out;
-      } catch (e) {
-        return this.recover(e, positions);
-      }
-    });
-    const results = await Promise.all(rounds);
-    return results.length === 1 ? results[0]! : results.flat();
   }
 
   private async recover(e: unknown, positions: TopicPartitionOffset[]): Promise<PartitionFetchResult[]> {

@@ -11,7 +11,7 @@ import {
   type WatermarkStrategy,
 } from '../../lib/index.js';
 import type { Collector } from '../../serialization/index.js';
-import { KafkaClientAdapter, KafkaSourceException, type PartitionFetchResult } from './KafkaClientAdapter.js';
+import { KafkaClientAdapter, KafkaSourceException, type PartitionFetchResult, type TopicPartitionOffset } from './KafkaClientAdapter.js';
 import { KafkaTopicPartitionStateSentinel as S, OffsetCommitMode, StartupMode, type KafkaClientConfig } from './config.js';
 import { deserializationFailure, type RecordDeserializer } from './deserializers.js';
 import { KafkaTopicPartitionAssigner, partitionKey } from './KafkaTopicPartition.js';
@@ -114,8 +114,11 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
   private readonly partitions = new Map<string, PartitionState<T>>();
   private initialized = false;
   private restoredOwned: KafkaPartitionOffsetState[] | undefined;
-  private inflight: Promise<void> | undefined;
-  private pending: PartitionFetchResult[] | undefined;
+  /** Partitions with a fetch in flight, and fetched results the task has not taken yet (backpressure: neither is fetched). */
+  private readonly inFetch = new Set<string>();
+  private pending: PartitionFetchResult[] = [];
+  private readonly pendingKeys = new Set<string>();
+  private resolving = false;
   private failure: { error: unknown } | undefined;
   private closed = false;
   private ended = false;
@@ -414,45 +417,85 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
     w?.();
   }
 
-  /** Starts the next fetch unless one is in flight or a fetched batch still waits for the task (backpressure). */
+  /**
+   * Starts fetches for every partition that has neither a fetch in flight nor fetched records waiting for the task
+   * (backpressure), one request per leader; resolves sentinel start positions first.
+   */
   private kick(): void {
-    if (this.inflight || this.pending || this.closed || this.failure || this.ended || !this.initialized) return;
-    this.inflight = this.fetchOnce().then(
-      (res) => {
-        this.inflight = undefined;
-        if (res) {
-          this.pending = res;
-          this.signal();
+    if (this.closed || this.failure || this.ended || !this.initialized) return;
+    let unresolved = false;
+    const positions: TopicPartitionOffset[] = [];
+    for (const p of this.partitions.values()) {
+      if (p.finished || this.inFetch.has(p.key) || this.pendingKeys.has(p.key)) continue;
+      if (p.fetchOffset === undefined) unresolved = true;
+      else positions.push({ topic: p.topic, partition: p.partition, offset: p.fetchOffset });
+    }
+    if (unresolved && !this.resolving) {
+      this.resolving = true;
+      this.resolvePositions().then(
+        () => {
+          this.resolving = false;
+          this.kick();
+        },
+        (e) => {
+          this.resolving = false;
+          this.setFailure(e);
+        },
+      );
+    }
+    if (!positions.length) {
+      // A bounded reader whose partitions all start at their stop offsets has ended; otherwise nothing to do until
+      // results are taken or discovery adds partitions (both kick again).
+      if (!unresolved && this.o.stopping && this.inFetch.size === 0 && [...this.partitions.values()].every((p) => p.finished)) this.signal();
+      return;
+    }
+    for (const p of positions) this.inFetch.add(partitionKey(p.topic, p.partition));
+    const release = (ps: TopicPartitionOffset[]) => {
+      for (const p of ps) this.inFetch.delete(partitionKey(p.topic, p.partition));
+    };
+    this.adapter.fetchByLeader(positions).then(
+      (rounds) => {
+        for (const round of rounds) {
+          round.result.then(
+            (res) => this.fetched(round.positions, res),
+            (e) => {
+              release(round.positions);
+              this.setFailure(e);
+            },
+          );
         }
       },
       (e) => {
-        this.inflight = undefined;
+        release(positions);
         this.setFailure(e);
       },
     );
   }
 
-  private async fetchOnce(): Promise<PartitionFetchResult[] | undefined> {
-    await this.resolvePositions();
-    const positions: { topic: string; partition: number; offset: number }[] = [];
-    for (const p of this.partitions.values()) if (!p.finished && p.fetchOffset !== undefined) positions.push({ topic: p.topic, partition: p.partition, offset: p.fetchOffset });
-    if (!positions.length) {
-      // Nothing to fetch until discovery adds partitions (it signals then); a bounded reader whose partitions all
-      // start at their stop offsets has ended.
-      if (this.o.stopping && [...this.partitions.values()].every((p) => p.finished)) this.signal();
-      return undefined;
-    }
-    const res = await this.adapter.fetch(positions);
-    if (this.closed) return undefined;
-    const d = this.o.deserializer;
-    if (d.prepare) {
-      for (const r of res) {
-        if (!r.messages.length) continue;
-        const p = d.prepare(r.messages, r.topic, r.partition);
-        if (p) await p;
+  /** A leader's fetch returned: prepares registry schemas, then hands the results to the task. */
+  private async fetched(positions: TopicPartitionOffset[], res: PartitionFetchResult[]): Promise<void> {
+    try {
+      const d = this.o.deserializer;
+      if (d.prepare && !this.closed) {
+        for (const r of res) {
+          if (!r.messages.length) continue;
+          const p = d.prepare(r.messages, r.topic, r.partition);
+          if (p) await p;
+        }
       }
+    } catch (e) {
+      this.setFailure(e);
+      return;
+    } finally {
+      for (const p of positions) this.inFetch.delete(partitionKey(p.topic, p.partition));
     }
-    return res;
+    if (this.closed || this.ended) return;
+    for (const r of res) {
+      this.pending.push(r);
+      this.pendingKeys.add(partitionKey(r.topic, r.partition));
+    }
+    if (res.length === 0) this.kick(); // recovered from a stale leader or a lost connection: fetch again
+    else this.signal();
   }
 
   pollNext(output: ReaderOutput<T>): InputStatus {
@@ -460,9 +503,10 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
     if (this.failure) throw this.failure.error;
     if (this.ended) return InputStatus.END_OF_INPUT;
     this.out = output;
-    const batch = this.pending;
-    if (batch) {
-      this.pending = undefined;
+    if (this.pending.length) {
+      const batch = this.pending;
+      this.pending = [];
+      this.pendingKeys.clear();
       this.takeBatch(batch);
       if (this.endOfStream) {
         this.ended = true;
@@ -477,13 +521,13 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
           output.markIdle();
         }
       } else this.idleMarked = false;
-      if (this.o.stopping && !this.pending && [...this.partitions.values()].every((p) => p.finished)) {
+      if (this.o.stopping && !this.pending.length && [...this.partitions.values()].every((p) => p.finished)) {
         this.ended = true;
         return InputStatus.END_OF_INPUT;
       }
     }
     this.kick();
-    return this.pending ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+    return this.pending.length ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
   }
 
   /**
@@ -569,7 +613,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
   }
 
   isAvailable(): Promise<void> {
-    if (this.wake || this.pending || this.failure || this.ended || this.closed) return Promise.resolve();
+    if (this.wake || this.pending.length || this.failure || this.ended || this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const prev = this.waiter;
       this.waiter = () => {
