@@ -195,7 +195,8 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
       m.clear();
     }
     this.dirtyCount = 0;
-    const log = this.logChanges;
+    // Only when the next snapshot will be incremental (not before the first full one, nor at the chain's end).
+    const log = this.logChanges && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN;
     this.db.transactionSync(() => {
       for (const [k, v] of batch) {
         if (v) this.db.putSync(k, v);
