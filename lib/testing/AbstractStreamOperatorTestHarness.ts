@@ -203,7 +203,7 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
     const r = this.operator.initializeState(init);
     if (isPromise(r)) {
       this.state = 'opening';
-      return r.then(() => void (this.state = 'initialized'));
+      return this.track(r.then(() => void (this.state = 'initialized')));
     }
     this.state = 'initialized';
   }
@@ -211,20 +211,31 @@ export abstract class AbstractStreamOperatorTestHarness<OUT> {
   /**
    * Like Flink `open()`: initializes state if `initializeState` was not called, then opens the operator (a rich
    * function's `open`). Returns a Promise only if the operator's `initializeState` or `open` does: `await` it then.
+   * Calling it again while opening returns the same Promise, and on an open harness does nothing — so
+   * `await harness.open()` is always safe, also on the harnesses `ProcessFunctionTestHarnesses` opened.
    */
   open(): void | Promise<void> {
+    if (this.state === 'open') return;
+    if (this.opening) return this.opening.then(() => this.open());
     if (this.state === 'created') {
       const r = this.initializeState();
-      if (isPromise(r)) return r.then(() => this.open());
+      if (isPromise(r)) return this.track(r.then(() => this.open()));
     }
-    if (this.state === 'opening') throw new Error('initializeState() returned a Promise: await it before open().');
     if (this.state !== 'initialized') throw new Error(`open() on a harness that is ${this.state}.`);
     const r = this.operator.open();
     if (isPromise(r)) {
       this.state = 'opening';
-      return r.then(() => void (this.state = 'open'));
+      return this.track(r.then(() => void (this.state = 'open')));
     }
     this.state = 'open';
+  }
+  private opening: Promise<void> | undefined;
+  private track(p: Promise<void>): Promise<void> {
+    const t = p.finally(() => {
+      if (this.opening === t) this.opening = undefined;
+    });
+    this.opening = t;
+    return t;
   }
 
   /** Like Flink `endInput()` / `finish()`: tells the operator its input ended (it emits what it buffers). */

@@ -19,11 +19,11 @@ import {
   type TwoInputOperator,
 } from './TwoInputStreamOperatorTestHarness.js';
 
+/** Opens the harness; when opening is asynchronous, the test awaits `harness.open()` (the same Promise) first. */
 function opened<H extends { open(): void | Promise<void> }>(h: H): H {
   const r = h.open();
-  if (isPromise(r)) {
-    throw new Error("The function's open() (or initializeState) returned a Promise: create the harness with `new ...TestHarness(operator)` and `await harness.open()`.");
-  }
+  // Observed through the harness: `await harness.open()` returns it, and processing before fails with a hint.
+  if (isPromise(r)) r.catch(() => undefined);
   return h;
 }
 
@@ -37,7 +37,8 @@ function throughPartitions(t: Transformation): Transformation {
 
 /**
  * Builds opened test harnesses around a function, like Flink `ProcessFunctionTestHarnesses`. The function is used
- * as given (not copied), so a test can look into it.
+ * as given (not copied), so a test can look into it. If its `open` (or the operator's) is asynchronous,
+ * `await harness.open()` before the first element.
  * @example
  * ```ts
  * import { ProcessFunctionTestHarnesses } from 'flink-ts/testing';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AsyncDataStream,
   EmbeddedRocksDBStateBackend,
   KeyedBroadcastProcessFunction,
   KeyedProcessFunction,
@@ -343,7 +344,29 @@ describe('more harness shapes', () => {
     await opening;
     h.processElement(1);
     expect(h.extractOutputValues()).toEqual([10]);
-    expect(() => ProcessFunctionTestHarnesses.forProcessFunction(new SlowOpenProcess())).toThrow(/returned a Promise/);
+    const p = ProcessFunctionTestHarnesses.forProcessFunction(new SlowOpenProcess());
+    expect(() => p.processElement(1)).toThrow(/await harness.open\(\)/);
+    await p.open();
+    await p.open(); // again: nothing to do
+
+    class AsyncInit extends RichFlatMapFunction<number, number> implements CheckpointedFunction {
+      ready = false;
+      async initializeState() {
+        await new Promise((r) => setTimeout(r, 1));
+        this.ready = true;
+      }
+      snapshotState() {}
+      flatMap(v: number, out: Collector<number>) {
+        out.collect(this.ready ? v : -1);
+      }
+    }
+    const a = new OneInputStreamOperatorTestHarness(new StreamFlatMap(new AsyncInit()));
+    void a.initializeState();
+    await a.open(); // waits for initializeState, then opens
+    a.processElement(5);
+    expect(a.extractOutputValues()).toEqual([5]);
+    p.processElement(1);
+    expect(p.extractOutputValues()).toEqual([1]);
   });
 
   it('runs a non-keyed broadcast function and a co-process function', () => {
@@ -454,5 +477,21 @@ describe('max parallelism', () => {
     const other = new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new CountWithTimeout(), key), key, { maxParallelism: 32 });
     expect(() => other.initializeState(snap)).toThrow(/maximum parallelism \(16\).*\(32\) changed/);
     expect(() => AbstractStreamOperatorTestHarness.repartitionOperatorState(snap, 32, 1, 2, 0)).toThrow(/maxParallelism 16, not 32/);
+  });
+});
+
+describe('async I/O in a harness', () => {
+  it('emits results of an ordered async function in input order once they complete', async () => {
+    const h = ProcessFunctionTestHarnesses.forDataStream((ids: DataStream<number>) =>
+      AsyncDataStream.orderedWait(ids, async (id: number) => {
+        await new Promise((r) => setTimeout(r, id === 1 ? 20 : 1));
+        return [`user-${id}`];
+      }, 1000),
+    );
+    await h.open(); // the async I/O operator opens asynchronously
+    h.processElement(1, 10);
+    h.processElement(2, 20);
+    await h.finish();
+    expect(h.extractOutputStreamRecords()).toEqual([new StreamRecord('user-1', 10), new StreamRecord('user-2', 20)]);
   });
 });
