@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileSystem, RestartStrategies, StreamExecutionEnvironment, type SinkFunction } from 'flink-ts';
@@ -17,13 +18,15 @@ import { countingSource, finishedLines, listFiles, tempDir, type CountingControl
 const N = 3000;
 
 /** Runs 0..N-1 through `map` into `sink` with checkpoints every 40 ms and up to 3 restarts. */
-async function runJob(sink: SinkFunction<string>, failAt: number[]) {
+async function runJob(sink: SinkFunction<string>, failAt: number[], sinkParallelism = 1) {
   const control: CountingControl = { completed: [], emitted: 0 };
   const env = StreamExecutionEnvironment.createLocalEnvironment(1).enableCheckpointing(40).setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 0));
   const pending = [...failAt];
   let failures = 0;
-  env
-    .addSource(countingSource(N, control, { every: 40, pauseMs: 3, settleCheckpoints: 3, settleMs: 250 }))
+  const source = env.addSource(countingSource(N, control, { every: 40, pauseMs: 3, settleCheckpoints: 3, settleMs: 250 }));
+  // One subtask: the sink is chained to the source (checkpoints from the source task); more: a separate task with
+  // aligned barriers.
+  (sinkParallelism > 1 ? source.rebalance() : source)
     .map((v: number) => {
       if (pending.length && v === pending[0]) {
         pending.shift();
@@ -33,7 +36,8 @@ async function runJob(sink: SinkFunction<string>, failAt: number[]) {
       return String(v);
     })
     .addSink(sink)
-    .name('files');
+    .name('files')
+    .setParallelism(sinkParallelism);
   await env.execute('exactly-once');
   return { failures, checkpoints: control.completed.length };
 }
@@ -57,6 +61,29 @@ describe('exactly once across failures (local disk)', () => {
     expect(files.filter((f) => f.startsWith('_'))).toEqual([]);
     expect(files.length).toBeGreaterThan(3);
     expectEveryRecordOnce(finishedLines(dir));
+  });
+
+  it('BucketingSink with 2 subtasks and the valid-length file instead of truncate: every record exactly once (readers cut each part at its valid length)', async () => {
+    const dir = tempDir('eo-validlength');
+    const sink = new BucketingSink<string>(dir).setBucketer(new BasePathBucketer()).setBatchSize(3000).setInactiveBucketCheckInterval(20).setInactiveBucketThreshold(60).setUseTruncate(false);
+    const { failures } = await runJob(sink, [1234, 2345], 2);
+    expect(failures).toBe(2);
+    const files = listFiles(dir);
+    expect(files.filter((f) => f.startsWith('_') && !f.endsWith('.valid-length'))).toEqual([]);
+    expect(new Set(files.filter((f) => /^part-\d+-/.test(f)).map((f) => f.split('-')[1]))).toEqual(new Set(['0', '1']));
+    // Like Flink's readers of BucketingSink output: a part with a valid-length file counts up to that length.
+    const lines: string[] = [];
+    for (const f of files.filter((f) => f.startsWith('part-'))) {
+      let text = readFileSync(join(dir, f));
+      if (files.includes(`_${f}.valid-length`)) {
+        const marker = readFileSync(join(dir, `_${f}.valid-length`));
+        const length = Number(marker.subarray(2, 2 + marker.readUInt16BE(0)).toString('utf8'));
+        text = text.subarray(0, length);
+      }
+      lines.push(...text.toString('utf8').split('\n').filter(Boolean));
+    }
+    expect(files.some((f) => f.endsWith('.valid-length'))).toBe(true);
+    expectEveryRecordOnce(lines);
   });
 
   it('StreamingFileSink: in-progress files are cut back to the checkpoint and resumed; every record exactly once', async () => {
