@@ -61,7 +61,15 @@ export interface KafkaReaderOptions<T> {
   taskName: string;
   restoredState?: KafkaPartitionOffsetState[];
   warn?: (message: string) => void;
+  /** The Kafka client; tests pass a fake (default: a {@link KafkaClientAdapter} for `client`). */
+  adapter?: ReaderClient;
 }
+
+/** What the reader needs from the Kafka client adapter. @internal */
+export type ReaderClient = Pick<
+  KafkaClientAdapter,
+  'connect' | 'close' | 'listTopics' | 'listOffsets' | 'fetchCommitted' | 'commitOffsets' | 'fetchByLeader' | 'fetchSucceeded'
+>;
 
 const MAX_NUM_PENDING_CHECKPOINTS = 100;
 
@@ -110,7 +118,7 @@ const isResolvedOffset = (o: number) => o !== S.EARLIEST_OFFSET && o !== S.LATES
  * @internal
  */
 export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffsetState> {
-  private readonly adapter: KafkaClientAdapter;
+  private readonly adapter: ReaderClient;
   private readonly partitions = new Map<string, PartitionState<T>>();
   private initialized = false;
   private restoredOwned: KafkaPartitionOffsetState[] | undefined;
@@ -150,7 +158,7 @@ export class KafkaSourceReader<T> implements SourceReader<T, KafkaPartitionOffse
   private readonly warn: (m: string) => void;
 
   constructor(private readonly o: KafkaReaderOptions<T>) {
-    this.adapter = new KafkaClientAdapter(o.client);
+    this.adapter = o.adapter ?? new KafkaClientAdapter(o.client);
     this.warn = o.warn ?? ((m) => console.warn(`[flink-ts kafka] ${m}`));
     const mg = o.metricGroup;
     const base = mg && (o.metricsStyle === 'source' ? mg.addGroup('KafkaSourceReader') : mg);
