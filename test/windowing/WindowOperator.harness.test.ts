@@ -83,6 +83,20 @@ describe('WindowOperator (harness)', () => {
     expect(h.getSideOutput(late)).toEqual([new StreamRecord(['a', 1], 3)]);
   });
 
+  it('keeps no state for a late record it drops (Flink: isWindowLate → skipped, nothing stored)', () => {
+    const h = ProcessFunctionTestHarnesses.forDataStream(sumPerKey(TumblingEventTimeWindows.of(Time.milliseconds(10))));
+    h.processWatermark(50);
+    h.processElement(['new-key', 1], 3);
+    expect(h.numKeyedStateEntries()).toBe(0);
+    // A key whose window fired and was cleaned up, then a late record for it.
+    h.processElement(['k', 1], 51);
+    h.processWatermark(59);
+    expect(h.numKeyedStateEntries()).toBe(0);
+    h.processElement(['k', 1], 52);
+    expect(h.numKeyedStateEntries()).toBe(0);
+    expect(h.numEventTimeTimers()).toBe(0);
+  });
+
   it('fires processing-time windows when the harness clock passes their end', () => {
     const h = ProcessFunctionTestHarnesses.forDataStream(sumPerKey(TumblingProcessingTimeWindows.of(Time.milliseconds(100))), { initialProcessingTime: 10 });
     h.processElement(['a', 1]);
