@@ -11,6 +11,8 @@ import {
   RichSinkFunction,
   StreamExecutionEnvironment,
   Time,
+  TumblingEventTimeWindows,
+  WatermarkStrategy,
   type CheckpointedFunction,
   type FunctionInitializationContext,
   type ListState,
@@ -270,6 +272,37 @@ describe('KafkaSource discovery and commit failures', () => {
     } finally {
       await cancel(job);
       await other.disconnect();
+    }
+  });
+});
+
+describe('KafkaSource event time', () => {
+  it('applies the fromSource WatermarkStrategy per partition (watermark = min over partitions)', async () => {
+    const topic = await createTopic({ partitions: 2 });
+    const rec = (p: number, ts: number) => ({ value: `${p}:${ts}`, partition: p, timestamp: String(ts) });
+    await produce(topic, [...[1000, 1001, 1002].map((ts) => rec(0, ts)), ...[5000, 5001, 5002].map((ts) => rec(1, ts))]);
+    const e = env();
+    e.getConfig().setAutoWatermarkInterval(20);
+    const source = builder().setTopics(topic).build();
+    const windows = e
+      .fromSource(source, WatermarkStrategy.forMonotonousTimestamps<string>(), 'Kafka Source')
+      .keyBy(() => 'all')
+      .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+      .reduce((a, b) => [a, b].sort().join(','));
+    const job = startJob(e, windows);
+    try {
+      await waitReading(job.client, 2);
+      await waitFor(() => (metrics(job.client, `KafkaSourceReader.topic.${topic}.partition.1.currentOffset`)[0]?.[1] as number) === 2);
+      await produce(topic, [rec(0, 3000)]);
+      await waitCount(job.out, 1);
+      // min(3000 - 1, 5002 - 1) = 2999 fires [1000, 2000) only; one generator over the whole subtask would have fired it
+      // at 5001 already and dropped 3000 as late, so the next window would never come.
+      expect(job.out).toEqual(['0:1000,0:1001,0:1002']);
+      await produce(topic, [rec(0, 4500)]);
+      await waitCount(job.out, 2);
+      expect(job.out[1]).toBe('0:3000');
+    } finally {
+      await cancel(job);
     }
   });
 });
