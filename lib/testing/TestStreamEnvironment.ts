@@ -63,20 +63,21 @@ export interface TestEnvironmentOptions {
  * @public
  */
 export class TestStreamEnvironment extends StreamExecutionEnvironment {
-  private readonly testClock: TestClock;
   private readonly timeoutMs: number;
 
   /** @internal Use {@link TestStreamEnvironment.create}. */
   constructor(options: TestEnvironmentOptions = {}) {
     super(options.parallelism ?? 1);
-    this.testClock = new TestClock(options.startTime ?? 0);
     this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.setClock(this.testClock);
+    this.setClock(new TestClock(options.startTime ?? 0));
   }
 
-  /** The jobs' processing-time clock: `env.getClock().advanceBy(ms)` fires processing-time timers due by then. */
-  override getClock(): TestClock {
-    return this.testClock;
+  /**
+   * The jobs' processing-time clock (a {@link TestClock} unless `setClock` replaced it with another
+   * `ManualClock`): `env.getClock().advanceBy(ms)` fires processing-time timers due by then.
+   */
+  override getClock(): ManualClock {
+    return super.getClock() as ManualClock;
   }
 
   /** A fresh test environment. */

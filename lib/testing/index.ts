@@ -24,3 +24,5 @@ export { FailingIdentityMapper } from './FailingIdentityMapper.js';
 export { TestStreamEnvironment, MiniClusterTestEnvironment, TestClock, type TestEnvironmentOptions } from './TestStreamEnvironment.js';
 export { operators } from './operators.js';
 export { StreamMap, StreamFlatMap, StreamFilter, ProcessOperator, KeyedProcessOperator, CoStreamMap, CoStreamFlatMap, CoProcessOperator, CoBroadcastOperator, StreamSink } from './operators.js';
+/** Re-exported from `flink-ts` for assertions on `getOutput()`: Flink's `Watermark`. @public */
+export { Watermark } from '../runtime/elements.js';
