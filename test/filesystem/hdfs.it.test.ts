@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { RestartStrategies, RocksDBStateBackend, StreamExecutionEnvironment, type SinkFunction } from 'flink-ts';
 import {
@@ -47,8 +48,7 @@ function expectEveryRecordOnce(lines: string[]) {
   expect(seen).toEqual(Array.from({ length: N }, (_, i) => i));
 }
 
-async function runJob(sink: SinkFunction<string>, failAt: number[], configure?: (env: StreamExecutionEnvironment) => void) {
-  const control: CountingControl = { completed: [], emitted: 0 };
+async function runJob(sink: SinkFunction<string>, failAt: number[], configure?: (env: StreamExecutionEnvironment) => void, control: CountingControl = { completed: [], emitted: 0 }) {
   const env = StreamExecutionEnvironment.createLocalEnvironment(1).enableCheckpointing(100).setRestartStrategy(RestartStrategies.fixedDelayRestart(3, 0));
   configure?.(env);
   const pending = [...failAt];
@@ -126,6 +126,53 @@ describe('file sinks on HDFS: exactly once across failures', () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(1).setRestartStrategy(RestartStrategies.noRestart());
     env.fromElements('a').addSink(new BucketingSink<string>('hdfs://127.0.0.1:2/flink/out')).name('files');
     await expect(env.execute()).rejects.toThrow(/hdfs:\/\/127\.0\.0\.1:2\/flink\/out.*unreachable \(ECONNREFUSED\)/s);
+  });
+});
+
+describe('HDFS going down mid-job', () => {
+  it('the job fails while the NameNode is unreachable, restarts from the checkpoint once it is back, and the finished files hold every record exactly once', async () => {
+    // WebHDFS through a TCP proxy that the test takes down and brings back (the NameNode "restarts").
+    const [host, port] = httpAddress.split(':') as [string, string];
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(Number(port), host);
+      sockets.add(client).add(upstream);
+      client.on('close', () => sockets.delete(client));
+      upstream.on('close', () => sockets.delete(upstream));
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    const flakyAuthority = `127.0.0.1:${proxyPort + 1}`;
+    registerWebHdfs({ httpAddresses: { [authority]: httpAddress, [flakyAuthority]: `127.0.0.1:${proxyPort}` } });
+    const base = `/it/${randomUUID()}/flaky`;
+    const sink = new BucketingSink<string>(`hdfs://${flakyAuthority}${base}`).setBucketer(new BasePathBucketer()).setBatchSize(2000).setInactiveBucketCheckInterval(50).setInactiveBucketThreshold(200);
+    const control: CountingControl = { completed: [], emitted: 0 };
+    const outage = (async () => {
+      while (control.completed.length < 3) await new Promise((r) => setTimeout(r, 10));
+      await new Promise<void>((r) => {
+        proxy.close(() => r());
+        for (const s of sockets) s.destroy();
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise<void>((r) => proxy.listen(proxyPort, '127.0.0.1', r));
+    })();
+    const warn = console.warn;
+    const restarts: string[] = [];
+    console.warn = (m: unknown) => void restarts.push(String(m));
+    try {
+      await runJob(sink, [], (env) => env.setRestartStrategy(RestartStrategies.fixedDelayRestart(20, 300)), control);
+    } finally {
+      console.warn = warn;
+      await outage;
+      proxy.close();
+    }
+    expect(restarts.some((m) => m.includes(`hdfs://${flakyAuthority}`) && /unreachable \((ECONNREFUSED|ECONNRESET)\)/.test(m))).toBe(true);
+    const { lines, names } = await finishedLinesOnHdfs(base);
+    expect(names.filter((n) => n.startsWith('_'))).toEqual([]);
+    expectEveryRecordOnce(lines);
   });
 });
 
