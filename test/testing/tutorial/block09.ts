@@ -1,40 +1,33 @@
 // Generated from docs/testing.md by test/testing/tutorial.test.ts: edit the doc, not this file.
 import { expect } from 'vitest';
-import { ListStateDescriptor, type CheckpointedFunction, type FunctionInitializationContext, type ListState, type SinkFunction } from 'flink-ts';
-import { OneInputStreamOperatorTestHarness, StreamSink } from 'flink-ts/testing';
+import { KeyedProcessFunction, KeyGroupRangeAssignment, ValueStateDescriptor, type Collector, type KeyedProcessContext, type ValueState } from 'flink-ts';
+import { AbstractStreamOperatorTestHarness, KeyedOneInputStreamOperatorTestHarness, KeyedProcessOperator } from 'flink-ts/testing';
 
-class BufferingSink implements SinkFunction<string>, CheckpointedFunction {
-  written: string[][] = [];
-  private buffered: string[] = [];
-  private state!: ListState<string>;
-  constructor(private readonly threshold: number) {}
-
-  invoke(value: string): void {
-    this.buffered.push(value);
-    if (this.buffered.length >= this.threshold) {
-      this.written.push(this.buffered); // send them to the external system
-      this.buffered = [];
-    }
+class Counter extends KeyedProcessFunction<string, string, string> {
+  private count!: ValueState<number>;
+  override open(): void {
+    this.count = this.getRuntimeContext().getState(new ValueStateDescriptor<number>('count', undefined, 0));
   }
-  snapshotState(): void {
-    this.state.update(this.buffered);
-  }
-  initializeState(context: FunctionInitializationContext): void {
-    this.state = context.getOperatorStateStore().getListState(new ListStateDescriptor<string>('buffered-elements'));
-    if (context.isRestored()) this.buffered = [...this.state.get()];
+  processElement(word: string, ctx: KeyedProcessContext<string>, out: Collector<string>): void {
+    this.count.update((this.count.value() ?? 0) + 1);
+    out.collect(`${word}=${this.count.value() ?? 0}`);
   }
 }
+const byWord = (w: string) => w;
+const subtask = (index: number, parallelism: number) =>
+  new KeyedOneInputStreamOperatorTestHarness(new KeyedProcessOperator(new Counter(), byWord), byWord, { maxParallelism: 128, parallelism, subtaskIndex: index });
 
-const harness = new OneInputStreamOperatorTestHarness(new StreamSink(new BufferingSink(3)));
-harness.open();
-harness.processElement('a');
-harness.processElement('b');
-const snapshot = harness.snapshot(1, 0);
+// Two subtasks, each seeing the words Flink's partitioner sends it.
+const words = ['apple', 'pear', 'plum', 'fig', 'kiwi', 'lime'];
+const old = [subtask(0, 2), subtask(1, 2)];
+old.forEach((h) => h.open());
+for (const w of words) old[KeyGroupRangeAssignment.assignKeyToParallelOperator(w, 128, 2)]!.processElement(w);
 
-const sink = new BufferingSink(3);
-const restored = new OneInputStreamOperatorTestHarness(new StreamSink(sink));
-restored.initializeState(snapshot);
-restored.open();
-restored.processElement('c');
-await restored.waitForPendingWork(); // only needed when invoke returns a Promise
-expect(sink.written).toEqual([['a', 'b', 'c']]);
+// Scale in to one subtask: it restores every key.
+const merged = AbstractStreamOperatorTestHarness.repackageState(old[0]!.snapshot(1, 0), old[1]!.snapshot(1, 0));
+const single = subtask(0, 1);
+single.initializeState(merged);
+single.open();
+expect(single.numKeyedStateEntries()).toBe(words.length);
+single.processElement('fig');
+expect(single.extractOutputValues()).toEqual(['fig=2']);
