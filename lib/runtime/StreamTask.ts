@@ -423,6 +423,7 @@ export class StreamTask {
     const batchSize = this.env.batchSize;
     let sinceYield = 0;
     let idle = false;
+    let resuming: Promise<void> | undefined;
     const lock: CheckpointLock = { synchronized: (body) => body() };
     const resume = async () => {
       task.flushOutputs();
@@ -460,7 +461,15 @@ export class StreamTask {
       }
       if (++sinceYield >= batchSize || !task.outputsAvailable()) {
         sinceYield = 0;
-        return resume();
+        // A source that does not await keeps getting the same pause (one Promise, not one per batch).
+        if (resuming) {
+          task.flushOutputs();
+          return resuming;
+        }
+        resuming = resume().finally(() => {
+          resuming = undefined;
+        });
+        return resuming;
       }
       task.scheduleFlush();
       return undefined;
