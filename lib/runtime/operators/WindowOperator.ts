@@ -44,6 +44,8 @@ interface WindowEntry {
   cln: number;
 }
 type WKey = number | string;
+/** A key's contents, with the entries of the last window list looked up (see `processEventTimeFixed`). */
+type CachedContents = Map<WKey, WindowEntry> & { cw?: readonly Window[]; ce?: WindowEntry[] };
 /** Timers of fixed-size windows are namespaced by the window start (cheap to compare and store), others by window. */
 type TimerNamespace = number | Window;
 
@@ -342,26 +344,48 @@ export class WindowOperator<IN, OUT>
     const lateness = this.allowedLateness;
     const agg = this.aggregateFn;
     let skipped = true;
-    let map = this.contentsState.value();
+    let map = this.contentsState.value() as CachedContents | null;
     const existed = map !== null;
+    // The assigner hands out the same array while records fall into the same windows: the key's entries for that
+    // array are cached on its contents Map (a heap-only shortcut; entries of windows cleaned up since are late, so
+    // they are skipped before use).
+    let cached = map !== null && map.cw === windows ? map.ce : undefined;
+    if (cached === undefined) {
+      cached = new Array<WindowEntry>(windows.length);
+      for (let i = 0; i < windows.length; i++) {
+        const w = windows[i]!;
+        // A late window gets no entry (it stays late: watermarks only advance).
+        if (w.end - 1 + lateness <= wm) continue;
+        if (map === null) map = new Map() as CachedContents;
+        let e = map.get(w.start);
+        if (e === undefined) map.set(w.start, (e = { w, acc: undefined, evt: NaN, cln: NaN }));
+        cached[i] = e;
+      }
+      if (map === null) return true;
+      map.cw = windows;
+      map.ce = cached;
+    }
     for (let i = 0; i < windows.length; i++) {
       const w = windows[i]!;
       const max = w.end - 1;
       if (max + lateness <= wm) continue;
       skipped = false;
-      let e = map === null ? undefined : map.get(w.start);
+      let e: WindowEntry | undefined = cached[i];
       if (e === undefined) {
-        if (map === null) map = new Map();
-        map.set(w.start, (e = { w, acc: undefined, evt: NaN, cln: NaN }));
+        // Late when the list was cached, not late now: only if an upstream operator moved the watermark back.
+        e = map!.get(w.start);
+        if (e === undefined) map!.set(w.start, (e = { w, acc: undefined, evt: NaN, cln: NaN }));
+        cached[i] = e;
       }
       // A direct call for aggregate functions: the same call target in every operator instance (inlinable).
       e.acc = agg !== undefined ? agg.add(value, e.acc === undefined ? agg.createAccumulator() : e.acc) : this.add(e.acc, value, timestamp);
       if (max > wm && e.evt === max && (lateness === 0 || e.cln === max + lateness)) continue;
       this.afterAdd(value, timestamp, w, e);
     }
-    if (map !== null) this.storeContents(map, existed);
+    this.storeContents(map!, existed);
     return skipped;
   }
+
 
   /** Trigger, fire/purge and cleanup timer for one window after an element was added. */
   private afterAdd(value: IN, timestamp: number, w: Window, e: WindowEntry): void {
