@@ -5,7 +5,10 @@ import { Properties, RestartStrategies, StreamExecutionEnvironment } from 'flink
 import { FlinkKafkaProducer, KafkaSerializationSchemaWrapper, Semantic } from 'flink-ts/connectors/kafka';
 import type { SerializationSchema } from 'flink-ts/serialization';
 import { createTopic, kafkaBootstrapServers, readValues, uniqueName } from '../support/kafka.js';
+import { installReadCommittedFix } from './readCommittedFix.js';
 import { FailingMapper, SequenceSource, sharedFlag, type FailurePlan } from './sinkSupport.js';
+
+installReadCommittedFix();
 
 const COUNT = 3000;
 const numbers: SerializationSchema<number> = { serialize: (v) => Buffer.from(String(v)) };
@@ -21,7 +24,7 @@ async function runJob(topic: string, semantic: Semantic, at: FailurePlan['at']):
   const producer = new FlinkKafkaProducer<number>(topic, new KafkaSerializationSchemaWrapper<number>(topic, null, false, numbers), props, semantic);
   producer.setTransactionalIdPrefix(uniqueName('eo'));
   env
-    .addSource(new SequenceSource(COUNT, 10, 2))
+    .addSource(new SequenceSource(COUNT, 10, 2, 0))
     .map(new FailingMapper({ at, after: 900, shared }))
     .addSink(producer);
   const warn = console.warn;
@@ -39,9 +42,7 @@ const expected = Array.from({ length: COUNT }, (_, i) => i);
 describe('Kafka sink end to end with a failure and restart', () => {
   for (const at of ['record', 'snapshot', 'notify'] as const) {
     const where = { record: 'mid-period', snapshot: 'during the checkpoint', notify: 'between checkpoint completion and the commit' }[at];
-    // KNOWN ISSUE (see docs/kafka-sink.md "Status"): with parallelism 2 and an in-process restart these runs either
-    // pass, hang during recovery, or read a few duplicates; skipped until that is understood.
-    it.skip(`EXACTLY_ONCE: every value exactly once after a failure ${where}`, async () => {
+    it(`EXACTLY_ONCE: every value exactly once after a failure ${where}`, async () => {
       const topic = await createTopic({ partitions: 2 });
       const shared = await runJob(topic, Semantic.EXACTLY_ONCE, at);
       expect(shared.failed).toBe(true);
