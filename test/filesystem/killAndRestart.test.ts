@@ -69,11 +69,16 @@ function startJob(args: string[]) {
 }
 
 describe('kill -9 of a job process writing files, restart from the retained checkpoint', () => {
-  for (const kind of ['bucketing', 'streaming']) {
-    it(`${kind}: every record exactly once in the finished files, no in-progress or pending files left`, async () => {
+  for (const [kind, before, after] of [
+    ['bucketing', 1, 1],
+    ['streaming', 1, 1],
+    ['bucketing', 2, 3],
+    ['streaming', 2, 3],
+  ] as const) {
+    it(`${kind}, ${before} -> ${after} sink subtasks: every record exactly once in the finished files, no in-progress or pending files left`, async () => {
       const out = tempDir(`kill-${kind}-out`);
       const checkpoints = tempDir(`kill-${kind}-chk`);
-      const first = startJob([kind, out, checkpoints]);
+      const first = startJob([kind, out, checkpoints, String(before)]);
       await first.until((l) => /^CHECKPOINT ([5-9]|\d\d+)$/.test(l));
       first.child.kill('SIGKILL');
       expect(await first.exit).toBeNull();
@@ -82,7 +87,7 @@ describe('kill -9 of a job process writing files, restart from the retained chec
 
       const latest = await findLatestCompletedCheckpoint(checkpoints);
       expect(latest).toMatch(/chk-\d+$/);
-      const second = startJob([kind, out, checkpoints, '-s', latest!]);
+      const second = startJob([kind, out, checkpoints, String(after), '-s', latest!]);
       expect(await second.exit, second.stderr()).toBe(0);
       expect(second.lines).toContain('DONE');
 

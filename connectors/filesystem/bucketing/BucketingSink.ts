@@ -220,9 +220,12 @@ export class BucketingSink<T> extends RichSinkFunction<T> {
     this.listState = context.getOperatorStateStore().getListState(new ListStateDescriptor<SubtaskState>('bucket-states'));
     if (!context.isRestored()) return;
     const restored = [...this.listState.get()];
-    const subtasks = new Set<number>([this.subtaskIndex()]);
+    const subtasks = new Set<number>();
+    const me = this.subtaskIndex();
+    const parallelism = this.getRuntimeContext().getNumberOfParallelSubtasks();
     for (const s of restored) {
-      subtasks.add(s.subtaskIndex);
+      // Leftovers of a restored subtask are ours to delete unless a running subtask writes files under that index.
+      if (s.subtaskIndex === me || s.subtaskIndex >= parallelism) subtasks.add(s.subtaskIndex);
       for (const b of s.buckets) await this.handleRestoredBucketState(b);
     }
     // In-progress and pending files of these subtasks that the checkpoint does not know were written after it.

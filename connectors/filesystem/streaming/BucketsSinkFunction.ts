@@ -97,6 +97,8 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
   private buckets = new Map<BucketID, Bucket<IN, BucketID>>();
   private maxPartCounter = 0;
   private listState: ListState<SubtaskState> | undefined;
+  /** Like Flink's union state "max-part-counter": after rescaling, no subtask reuses a part number of another. */
+  private maxPartCounterState: ListState<number> | undefined;
   private pts: ProcessingTimeService | undefined;
   private io = new IoQueue();
   private closed = false;
@@ -136,13 +138,18 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
     const rc = this.getRuntimeContext() as unknown as { getProcessingTimeService?: () => ProcessingTimeService };
     this.pts = rc.getProcessingTimeService?.();
     this.listState = context.getOperatorStateStore().getListState(new ListStateDescriptor<SubtaskState>('bucket-states'));
+    this.maxPartCounterState = context.getOperatorStateStore().getUnionListState(new ListStateDescriptor<number>('max-part-counter'));
     if (!context.isRestored()) return;
-    const subtasks = new Set<number>([this.subtaskIndex()]);
+    const subtasks = new Set<number>();
+    const me = this.subtaskIndex();
+    const parallelism = this.getRuntimeContext().getNumberOfParallelSubtasks();
     const keep = new Set<string>();
     const restored = [...this.listState.get()];
+    for (const c of this.maxPartCounterState.get()) this.maxPartCounter = Math.max(this.maxPartCounter, c);
     for (const s of restored) this.maxPartCounter = Math.max(this.maxPartCounter, s.maxPartCounter);
     for (const s of restored) {
-      subtasks.add(s.subtaskIndex);
+      // Leftovers of a restored subtask are ours to delete unless a running subtask writes files under that index.
+      if (s.subtaskIndex === me || s.subtaskIndex >= parallelism) subtasks.add(s.subtaskIndex);
       for (const bs of s.buckets) {
         // Pending files of the restored checkpoint (and earlier): that checkpoint completed, so they are final.
         for (const [, files] of bs.pendingPerCheckpoint) for (const f of files) await this.commit(f, true);
@@ -329,6 +336,7 @@ export class BucketsSinkFunction<IN, BucketID = string> extends RichSinkFunction
         });
       }
       this.listState!.update([{ subtaskIndex: this.subtaskIndex(), maxPartCounter: this.maxPartCounter, buckets }]);
+      this.maxPartCounterState!.update([this.maxPartCounter]);
     });
   }
 
