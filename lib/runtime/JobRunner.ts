@@ -301,6 +301,8 @@ export class JobRunner implements JobClient {
 
   /** The state a new attempt starts from: in memory, or read back from durable checkpoint storage. */
   private async restoreInfo(): Promise<RestoreInfo | undefined> {
+    // A checkpoint still being written when the attempt failed completes first (retention may delete the previous one).
+    await this.coordinator.whenIdle();
     const latest = this.coordinator.getLatest();
     if (!latest) return undefined;
     if (latest.operators.size > 0 || !latest.external) return { checkpointId: latest.checkpointId, operators: latest.operators };

@@ -233,8 +233,10 @@ export class CheckpointCoordinator {
       this.abort(p.id, new Error(`Checkpoint ${p.id} could not be written: ${(e as Error).message}`, { cause: e }));
       return;
     }
+    // Durably written (and counted by the storage's retention, which may have deleted the previous one): it is the
+    // checkpoint to recover from even if the job failed meanwhile; only the notifications are skipped then.
+    if (!this.latest || completed.checkpointId > this.latest.checkpointId) this.latest = completed;
     if (this.stopped) return;
-    this.latest = completed;
     this.lastCompletionTime = this.clock.now();
     this.consecutiveFailures = 0;
     // Older pending checkpoints are subsumed.
