@@ -136,7 +136,10 @@ export {
   SlidingProcessingTimeWindows,
   EventTimeSessionWindows,
   ProcessingTimeSessionWindows,
+  DynamicEventTimeSessionWindows,
+  DynamicProcessingTimeSessionWindows,
   GlobalWindows,
+  type SessionWindowTimeGapExtractor,
 } from './windowing/assigners.js';
 export { Trigger, type TriggerContext, type OnMergeContext } from './windowing/Trigger.js';
 export { TriggerResult } from './windowing/TriggerResult.js';

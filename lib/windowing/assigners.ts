@@ -271,3 +271,73 @@ export class GlobalWindows extends WindowAssigner<unknown, GlobalWindow> {
     return 'GlobalWindows()';
   }
 }
+
+/** Extracts a session gap (ms) from an element, like Flink `SessionWindowTimeGapExtractor`. @public */
+export type SessionWindowTimeGapExtractor<T> = ((element: T) => number) | { extract(element: T): number };
+
+function gapOf<T>(extractor: SessionWindowTimeGapExtractor<T>): (element: T) => number {
+  return typeof extractor === 'function' ? extractor : (e) => extractor.extract(e);
+}
+
+/**
+ * Event-time sessions whose gap comes from each element, like Flink
+ * `DynamicEventTimeSessionWindows.withDynamicGap(extractor)`.
+ * @public
+ */
+export class DynamicEventTimeSessionWindows<T> extends MergingWindowAssigner<T, TimeWindow> {
+  private constructor(private readonly gap: (element: T) => number) {
+    super();
+  }
+  static withDynamicGap<T>(sessionWindowTimeGapExtractor: SessionWindowTimeGapExtractor<T>): DynamicEventTimeSessionWindows<T> {
+    return new DynamicEventTimeSessionWindows<T>(gapOf(sessionWindowTimeGapExtractor));
+  }
+  assignWindows(element: T, timestamp: number): readonly TimeWindow[] {
+    const gap = this.gap(element);
+    if (!(gap > 0)) throw new RangeError('Dynamic session time gap must satisfy 0 < gap');
+    return [new TimeWindow(timestamp, timestamp + gap)];
+  }
+  mergeWindows(windows: TimeWindow[], callback: MergeCallback<TimeWindow>): void {
+    TimeWindow.mergeWindows(windows, callback);
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return EventTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return true;
+  }
+  override toString(): string {
+    return 'DynamicEventTimeSessionWindows()';
+  }
+}
+
+/**
+ * Processing-time sessions whose gap comes from each element, like Flink
+ * `DynamicProcessingTimeSessionWindows.withDynamicGap(extractor)`.
+ * @public
+ */
+export class DynamicProcessingTimeSessionWindows<T> extends MergingWindowAssigner<T, TimeWindow> {
+  private constructor(private readonly gap: (element: T) => number) {
+    super();
+  }
+  static withDynamicGap<T>(sessionWindowTimeGapExtractor: SessionWindowTimeGapExtractor<T>): DynamicProcessingTimeSessionWindows<T> {
+    return new DynamicProcessingTimeSessionWindows<T>(gapOf(sessionWindowTimeGapExtractor));
+  }
+  assignWindows(element: T, _timestamp: number, context: WindowAssignerContext): readonly TimeWindow[] {
+    const gap = this.gap(element);
+    if (!(gap > 0)) throw new RangeError('Dynamic session time gap must satisfy 0 < gap');
+    const now = context.getCurrentProcessingTime();
+    return [new TimeWindow(now, now + gap)];
+  }
+  mergeWindows(windows: TimeWindow[], callback: MergeCallback<TimeWindow>): void {
+    TimeWindow.mergeWindows(windows, callback);
+  }
+  getDefaultTrigger(): Trigger<T, TimeWindow> {
+    return ProcessingTimeTrigger.create();
+  }
+  isEventTime(): boolean {
+    return false;
+  }
+  override toString(): string {
+    return 'DynamicProcessingTimeSessionWindows()';
+  }
+}

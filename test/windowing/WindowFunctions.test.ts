@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CountEvictor,
   CountTrigger,
+  DynamicEventTimeSessionWindows,
   EventTimeSessionWindows,
   GlobalWindows,
   OutputTag,
@@ -121,6 +122,19 @@ describe('window functions', () => {
       .executeAndCollect();
     // [1,9) fires at wm 15; 12 gives [12,17) that does not touch [1,9): a new session, fired at wm 40.
     expect(out).toEqual(['[1,9):1+2', '[12,17):4']);
+  });
+
+  it('dynamic session gaps come from each element', async () => {
+    const out = await env1()
+      .addSource(scripted<T>([rec(t('a', 1, '3'), 1), rec(t('a', 2, '10'), 5), rec(t('a', 4, '2'), 12)]))
+      .keyBy((x) => x.f0)
+      .window(DynamicEventTimeSessionWindows.withDynamicGap((x: T) => Number(x.f2)))
+      .process<string>((_k: string, ctx: ProcessWindowContext<TimeWindow>, els: Iterable<T>, o: Collector<string>) =>
+        o.collect(`[${ctx.window().getStart()},${ctx.window().getEnd()}):${[...els].map((e) => e.f1).join('+')}`),
+      )
+      .executeAndCollect();
+    // [1,4) stays apart from [5,15); [12,14) falls into [5,15).
+    expect(out).toEqual(['[1,4):1', '[5,15):2+4']);
   });
 
   it('windowAll with a ProcessAllWindowFunction and timeWindowAll', async () => {
