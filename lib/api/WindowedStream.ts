@@ -54,7 +54,6 @@ abstract class WindowedStreamBase<T, W extends Window> {
   }
   /** Like Flink `evictor(Evictor)`: keeps every element (no pre-aggregation) so elements can be evicted. */
   evictor(evictor: Evictor<unknown, W> | Evictor<T, W>): this {
-    if (this.assigner instanceof MergingWindowAssigner) throw new Error('Cannot use a merging WindowAssigner with an Evictor.');
     this.windowEvictor = evictor as unknown as Evictor<unknown, Window>;
     return this;
   }

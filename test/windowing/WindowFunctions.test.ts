@@ -124,6 +124,19 @@ describe('window functions', () => {
     expect(out).toEqual(['[1,9):1+2', '[12,17):4']);
   });
 
+  it('evictors work on merging (session) windows', async () => {
+    const out = await env1()
+      .addSource(scripted<T>([rec(t('a', 1, ''), 1), rec(t('a', 2, ''), 8), rec(t('a', 4, ''), 3)]))
+      .keyBy((x) => x.f0)
+      .window(EventTimeSessionWindows.withGap(Time.milliseconds(10)))
+      .evictor(CountEvictor.of(2))
+      .reduce((a, b) => t(a.f0, a.f1 + b.f1, ''))
+      .map((x: T) => x.f1)
+      .executeAndCollect();
+    // One session [1,18) with 1, 2, 4 in arrival order; the last two (2 + 4) remain.
+    expect(out).toEqual([6]);
+  });
+
   it('dynamic session gaps come from each element', async () => {
     const out = await env1()
       .addSource(scripted<T>([rec(t('a', 1, '3'), 1), rec(t('a', 2, '10'), 5), rec(t('a', 4, '2'), 12)]))
