@@ -1,4 +1,4 @@
-import type { BroadcastProcessFunctionLike } from '../functions/BroadcastProcessFunction.js';
+import { BroadcastProcessFunction, KeyedBroadcastProcessFunction, type BroadcastProcessFunctionLike } from '../functions/BroadcastProcessFunction.js';
 import type { KeySelector } from '../functions/interfaces.js';
 import { PartitionTransformation, TwoInputTransformation } from '../graph/Transformation.js';
 import type { AbstractStreamOperator } from '../runtime/operators/AbstractStreamOperator.js';
@@ -56,6 +56,8 @@ export class BroadcastConnectedStream<IN1, IN2> {
       if (typeof (fn as unknown as Record<string, unknown>)?.[m] !== 'function') throw new TypeError(`A broadcast process function needs a '${m}' method.`);
     }
     const keyed = this.input1 instanceof KeyedStream;
+    if (fn instanceof KeyedBroadcastProcessFunction && !keyed) throw new Error('A KeyedBroadcastProcessFunction can only be used on a keyed stream.');
+    if (fn instanceof BroadcastProcessFunction && keyed) throw new Error('A BroadcastProcessFunction can only be used on a non-keyed stream.');
     const key = keyed ? ((this.input1 as unknown as KeyedStream<IN1, unknown>).getKeySelector() as KeySelector<unknown, unknown>) : undefined;
     const descriptors = this.broadcast.broadcastStateDescriptors;
     const factory = () => new CoBroadcastOperator(deepClone(fn), descriptors, key) as AbstractStreamOperator<unknown>;

@@ -101,5 +101,12 @@ describe('broadcast state', () => {
       })
       .executeAndCollect();
     await expect(bad).rejects.toThrow(/The requested state does not exist/);
+    const env3 = StreamExecutionEnvironment.createLocalEnvironment(1);
+    expect(() => env3.fromElements(1).connect(env3.fromElements('r').broadcast(rulesDesc)).process(new Alerts() as never)).toThrow(
+      'A KeyedBroadcastProcessFunction can only be used on a keyed stream.',
+    );
+    expect(() => env3.fromElements(1).keyBy((x) => x).connect(env3.fromElements('r').broadcast(rulesDesc)).process(new Tag() as never)).toThrow(
+      'A BroadcastProcessFunction can only be used on a non-keyed stream.',
+    );
   });
 });
