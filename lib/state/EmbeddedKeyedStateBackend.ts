@@ -26,9 +26,11 @@ function openLmdb(path: string): LmdbDatabase {
 }
 
 const DELETED = Symbol('deleted');
-/** Prefix of the change log's keys: above every key group (< 32768), so data ranges end where it starts. */
-const CHANGE_LOG = Buffer.from([0xff, 0xff]);
-const EMPTY = Buffer.alloc(0);
+/**
+ * At most this many changed keys are remembered between two snapshots (about 20 MB of heap); with more, the next
+ * snapshot is a full one (it would not be much smaller than one anyway, and the heap stays bounded).
+ */
+const MAX_LOGGED_CHANGES = 262_144;
 /** Entries per generation of the read cache (two generations: a cheap approximation of LRU). */
 const CACHE_GENERATION = 32_768;
 /** Changed values are written to the store in batches of this many. */
@@ -81,6 +83,8 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
   private dirtyCount = 0;
   /** Whether keys changed since the last snapshot are logged (incremental checkpoints). */
   private readonly logChanges: boolean;
+  /** Store keys (latin1) changed since the last snapshot; `undefined` once more than MAX_LOGGED_CHANGES changed. */
+  private changedKeys: Set<string> | undefined = new Set();
   private chain: KvChunk[] = [];
   private snapshots = 0;
   private keySer: Buffer | undefined;
@@ -201,16 +205,19 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
       for (const [k, v] of batch) {
         if (v) this.db.putSync(k, v);
         else this.db.removeSync(k);
-        // The change log lives in the store too (not on the heap): keys after CHANGE_LOG, no value.
-        if (log) this.db.putSync(Buffer.concat([CHANGE_LOG, k]), EMPTY);
       }
     });
+    const changed = this.changedKeys;
+    if (log && changed) {
+      for (const [k] of batch) changed.add(k.toString('latin1'));
+      if (changed.size > MAX_LOGGED_CHANGES) this.changedKeys = undefined;
+    }
   }
 
   override numKeyedStateEntries(): number {
     this.flush();
     let n = 0;
-    for (const _ of this.db.getKeys({ end: CHANGE_LOG })) n++;
+    for (const _ of this.db.getKeys()) n++;
     return n;
   }
 
@@ -219,7 +226,7 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     const s = this.ids.get(stateName);
     if (!s) return [];
     const out: unknown[] = [];
-    for (const { key } of this.db.getRange({ end: CHANGE_LOG })) if (stateIdOf(key) === s.id) out.push(deserializeState(key.subarray(4)));
+    for (const { key } of this.db.getRange()) if (stateIdOf(key) === s.id) out.push(deserializeState(key.subarray(4)));
     return out;
   }
 
@@ -229,35 +236,28 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
    */
   override snapshot(): KeyedStateSnapshot {
     this.flush();
-    const incremental = this.options.incremental && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN;
+    const incremental = this.options.incremental && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN && this.changedKeys !== undefined;
     let data: Buffer;
     const enc = new RecordEncoder();
     if (incremental) {
-      for (const logged of this.db.getKeys({ start: CHANGE_LOG })) {
-        const key = logged.subarray(CHANGE_LOG.length);
+      // Key order, as the store's (restores insert faster in order).
+      for (const logged of [...this.changedKeys!].sort()) {
+        const key = Buffer.from(logged, 'latin1');
         const value = this.db.getBinary(key);
         if (value) enc.add(key, value);
         else enc.addDeleted(key);
       }
     } else {
-      for (const { key, value } of this.db.getRange({ end: CHANGE_LOG })) enc.add(key, value);
+      for (const { key, value } of this.db.getRange()) enc.add(key, value);
       this.chain = [];
     }
     data = enc.finish();
-    if (this.logChanges) this.clearChangeLog();
+    this.changedKeys = new Set();
     const chunk: KvChunk = { id: `${this.options.name.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${++this.snapshots}-${randomBytes(6).toString('hex')}`, data };
     this.chain = [...this.chain, chunk];
     const states: Record<string, { id: number; kind: StateKind }> = {};
     for (const [name, s] of this.ids) states[name] = { ...s };
     return { format: 'kv', states, chunks: this.chain };
-  }
-
-  private clearChangeLog(): void {
-    const logged = [...this.db.getKeys({ start: CHANGE_LOG })];
-    if (logged.length === 0) return;
-    this.db.transactionSync(() => {
-      for (const k of logged) this.db.removeSync(k);
-    });
   }
 
   /** Loads the key groups of this backend's range from the snapshots of any number of old subtasks. */
