@@ -61,6 +61,14 @@ const sha256 = (chunks: Uint8Array[]) => {
   return h.digest('hex');
 };
 const yieldTurn = () => new Promise<void>((r) => setImmediate(r));
+/**
+ * A location as users and restores name it: file systems of other schemes (`hdfs://`) render their paths as URIs
+ * through an optional `toUri` (a plain path would resolve to the local file system on restore).
+ */
+const uriOf = (fs: CheckpointFileSystem, path: string): string => {
+  const toUri = (fs as { toUri?: (p: string) => string }).toUri;
+  return typeof toUri === 'function' ? toUri.call(fs, path) : path;
+};
 
 function frame(bytes: Buffer): Buffer[] {
   const len = Buffer.allocUnsafe(4);
@@ -317,7 +325,8 @@ export async function findLatestCompletedCheckpoint(baseUri: string): Promise<st
   };
   await consider(path);
   for (const n of await fs.list(path)) if (chkId(n) === undefined) await consider(fs.join(path, n));
-  return (best as { dir: string } | undefined)?.dir;
+  const dir = (best as { dir: string } | undefined)?.dir;
+  return dir === undefined ? undefined : uriOf(fs, dir);
 }
 
 /**
@@ -353,7 +362,7 @@ export class FsCheckpointStorage {
       for (const s of subtasks) if (s?.keyedState?.format === 'kv') for (const c of s.keyedState.chunks) if (c.file) c.data = undefined;
     }
     await this.applyRetention();
-    return dir;
+    return uriOf(this.fs, dir);
   }
 
   private async applyRetention(): Promise<void> {
@@ -389,5 +398,5 @@ export async function writeSavepoint(cp: CompletedCheckpoint, targetUri: string,
   const { fs, path } = FileSystem.resolve(targetUri);
   const dir = fs.join(path, `savepoint-${jobId.slice(0, 6)}-${randomBytes(6).toString('hex')}`);
   await writeCheckpointFiles(fs, dir, cp, jobId, 'savepoint', fs.join(dir, 'chunks'), true);
-  return dir;
+  return uriOf(fs, dir);
 }
