@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { RestartStrategies, RocksDBStateBackend, StreamExecutionEnvironment, type SinkFunction } from 'flink-ts';
+import { findLatestCompletedCheckpoint, RestartStrategies, RocksDBStateBackend, StreamExecutionEnvironment, type SinkFunction } from 'flink-ts';
 import {
   BasePathBucketAssigner,
   BasePathBucketer,
@@ -186,6 +186,7 @@ describe('checkpoint storage on hdfs://', () => {
       .withBucketCheckInterval(50)
       .build();
     const metadata = new Set<string>();
+    let latestSeen: string | undefined;
     let watching = true;
     const watch = (async () => {
       const walk = async (d: string): Promise<void> => {
@@ -196,6 +197,7 @@ describe('checkpoint storage on hdfs://', () => {
       };
       while (watching) {
         await walk(base);
+        latestSeen = (await findLatestCompletedCheckpoint(`${namenode}${base}`).catch(() => undefined)) ?? latestSeen;
         await new Promise((r) => setTimeout(r, 100));
       }
     })();
@@ -207,6 +209,8 @@ describe('checkpoint storage on hdfs://', () => {
       await watch;
     }
     expect([...metadata].some((p) => /\/chk-\d+\/_metadata$/.test(p))).toBe(true);
+    // What `flink run -s` takes, found while the job ran: an hdfs:// URI, not a path the restore would take as local.
+    expect(latestSeen).toMatch(new RegExp(`^${namenode.replace(/[/.]/g, '\\$&')}${base}/[0-9a-f]+/chk-\\d+$`));
     expectEveryRecordOnce((await finishedLinesOnHdfs(out)).lines);
   });
 });
