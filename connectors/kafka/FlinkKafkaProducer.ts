@@ -198,6 +198,7 @@ export class FlinkKafkaProducer<IN> extends TwoPhaseCommitSinkFunction<IN, Kafka
   private asyncException: unknown;
   /** Set while snapshotState runs: records that arrive meanwhile belong to the next transaction. */
   private snapshotting: Promise<void> | undefined;
+  private transactionalSends: Promise<unknown> = Promise.resolve();
 
   constructor(brokerList: string, topicId: string, serializationSchema: SerializationSchema<IN> | KeyedSerializationSchema<IN>);
   constructor(topicId: string, serializationSchema: KeyedSerializationSchema<IN>, producerConfig: ProducerProperties, semantic?: Semantic);
@@ -505,7 +506,10 @@ export class FlinkKafkaProducer<IN> extends TwoPhaseCommitSinkFunction<IN, Kafka
     if (this.semantic === Semantic.EXACTLY_ONCE) {
       const producer = txn?.transactionalId ? this.txnProducers.get(txn.transactionalId) : undefined;
       if (!producer) throw new Error(`${this.name()}: no transactional producer for ${JSON.stringify(txn)}`);
-      sent = producer.sendBatch(topicMessages, this.settings!.compression);
+      // One request at a time per transaction: concurrent kafkajs sendBatch calls may reach the broker out of order
+      // (each awaits metadata before taking the broker lock); Java's idempotent producer keeps the order.
+      const compression = this.settings!.compression;
+      sent = this.transactionalSends = this.transactionalSends.catch(() => undefined).then(() => producer.sendBatch(topicMessages, compression));
     } else {
       const settings = this.settings!;
       sent = this.producer ? sendBatch(this.producer, settings, topicMessages) : this.connect().then((p) => sendBatch(p, settings, topicMessages));
