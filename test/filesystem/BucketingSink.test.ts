@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ManualClock, RestartStrategies, StreamExecutionEnvironment, Tuple2 } from 'flink-ts';
 import { BasePathBucketer, BucketingSink, CsvWriter, DateTimeBucketer, JsonLinesWriter } from 'flink-ts/connectors/filesystem';
@@ -108,6 +109,15 @@ describe('BucketingSink', () => {
     await json.checkpoint(1000);
     await eventually(() => expect(read(json.dir, '_part-0-0.in-progress')).toBe('{"id":1,"tags":["x"]}\n'));
     await json.client.cancel();
+  });
+
+  it('takes file:// URIs; at the end of bounded input without checkpoints the last part stays pending (Flink)', async () => {
+    const dir = tempDir('fileuri');
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env.fromElements('a', 'b').addSink(new BucketingSink<string>(pathToFileURL(dir).href).setBucketer(new BasePathBucketer()));
+    await env.execute();
+    expect(listFiles(dir)).toEqual(['_part-0-0.pending']);
+    expect(read(dir, '_part-0-0.pending')).toBe('a\nb\n');
   });
 
   it('fails the job with an error naming the path when the base path cannot be created', async () => {
