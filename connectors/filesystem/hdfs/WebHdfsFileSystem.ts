@@ -172,9 +172,22 @@ export class WebHdfsFileSystem implements SinkFileSystem {
     return JSON.parse(res.body.toString('utf8')) as T;
   }
 
-  /** Appends bytes with one APPEND call. @internal */
+  /**
+   * Appends bytes with one APPEND call. Right after a TRUNCATE (or a writer that died) the NameNode may still be
+   * recovering the file's last block or lease: retried for up to `truncateWaitMs`. @internal
+   */
   async appendBytes(path: string, data: Buffer): Promise<void> {
-    await this.call('append to', 'POST', path, 'APPEND', {}, data);
+    const deadline = Date.now() + (this.options.truncateWaitMs ?? 60_000);
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        await this.call('append to', 'POST', path, 'APPEND', {}, data);
+        return;
+      } catch (e) {
+        const recovering = e instanceof FileSystemException && /RecoveryInProgress|AlreadyBeingCreated|being recovered|lease/i.test(e.message);
+        if (!recovering || Date.now() > deadline) throw e;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   // ------------------------------------------------------------------ SinkFileSystem
