@@ -236,13 +236,38 @@ export class WindowOperator<IN, OUT>
   private storeContents(map: Map<WKey, WindowEntry>, existed: boolean): void {
     if (existed && this.contentsByReference) return;
     this.contentsState.update(map);
+    this.shadow?.set(this.heap!.currentNormKey, map);
   }
+
+  /**
+   * The current key's contents. On the heap backend an index of the state's own Maps by normalized key is kept
+   * beside it (same objects, updated wherever the contents state is written), which saves the state accessor call
+   * per record; other backends are always asked.
+   */
+  private contentsOfKey(): CachedContents | null {
+    const shadow = this.shadow;
+    if (shadow === undefined) return this.contentsState.value() as CachedContents | null;
+    const nk = this.heap!.currentNormKey;
+    let map = shadow.get(nk);
+    if (map === undefined) {
+      map = (this.contentsState.value() as CachedContents | null) ?? undefined;
+      if (map === undefined) return null;
+      shadow.set(nk, map);
+    }
+    return map;
+  }
+  private shadow: Map<unknown, CachedContents> | undefined;
+  private heap: HeapKeyedStateBackend | undefined;
   private contentsByReference = false;
   private backend!: { setCurrentKey(key: unknown): void };
 
   override open(): void | Promise<void> {
     this.backend = this.keyedBackend;
     this.contentsByReference = this.keyedBackend.constructor === HeapKeyedStateBackend;
+    if (this.contentsByReference) {
+      this.heap = this.keyedBackend;
+      this.shadow = new Map();
+    }
     const store = this.getKeyedStateStore();
     this.contentsState = store.getState(new ValueStateDescriptor<Map<WKey, WindowEntry>>('window-contents'));
     this.triggerBags = store.getState(new ValueStateDescriptor<Map<WKey, Record<string, unknown>>>('window-trigger-state'));
@@ -344,7 +369,7 @@ export class WindowOperator<IN, OUT>
     const lateness = this.allowedLateness;
     const agg = this.aggregateFn;
     let skipped = true;
-    let map = this.contentsState.value() as CachedContents | null;
+    let map = this.contentsOfKey();
     const existed = map !== null;
     // The assigner hands out the same array while records fall into the same windows: the key's entries for that
     // array are cached on its contents Map (a heap-only shortcut; entries of windows cleaned up since are late, so
@@ -528,8 +553,13 @@ export class WindowOperator<IN, OUT>
   }
 
   private persist(map: Map<WKey, WindowEntry>, set: Map<string, [Window, Window]> | undefined): void {
-    if (map.size > 0) this.contentsState.update(map);
-    else this.contentsState.clear();
+    if (map.size > 0) {
+      this.contentsState.update(map);
+      this.shadow?.set(this.heap!.currentNormKey, map);
+    } else {
+      this.contentsState.clear();
+      this.shadow?.delete(this.heap!.currentNormKey);
+    }
     if (set) {
       if (set.size > 0) this.mergingState.update(set);
       else this.mergingState.clear();
