@@ -58,6 +58,12 @@ export abstract class AbstractStreamOperator<OUT> {
   private readonly watermarks: number[] = [MIN_WATERMARK, MIN_WATERMARK];
   private readonly inputIdle: boolean[] = [false, false];
 
+  /**
+   * True when `processElement` tags the errors of the operator's own code itself (see `tagFailure`), so the chain
+   * can call it directly instead of through an error-tagging wrapper.
+   */
+  readonly tagsOwnErrors: boolean = false;
+
   /** Set for operators applied to a KeyedStream whose key is not set by the operator itself. */
   stateKeySelector: ((value: unknown) => unknown) | undefined;
 
@@ -76,14 +82,29 @@ export abstract class AbstractStreamOperator<OUT> {
     if (!getKey || !backend) return;
     const self = this as unknown as { processElement: (v: unknown, ts: number) => void };
     self.processElement = specialize(
-      (inner: (v: unknown, ts: number) => void, key: (v: unknown) => unknown, b: { setCurrentKey(k: unknown): void }) => (v: unknown, ts: number) => {
-        b.setCurrentKey(key(v));
-        inner(v, ts);
-      },
+      (
+        inner: (v: unknown, ts: number) => void,
+        key: (v: unknown) => unknown,
+        b: { setCurrentKey(k: unknown): void },
+        tag: (e: unknown, n: string) => unknown,
+        name: string,
+      ) =>
+        (v: unknown, ts: number) => {
+          let k: unknown;
+          try {
+            k = key(v);
+          } catch (e) {
+            throw tag(e, name);
+          }
+          b.setCurrentKey(k);
+          inner(v, ts);
+        },
       // Bound: a prototype method (StreamFlatMap) loses its `this` when called through the wrapper.
       self.processElement.bind(self),
       getKey,
       backend,
+      tagFailure,
+      this.name,
     );
   }
 
