@@ -2,7 +2,7 @@
 // that fails once at a chosen point -> the Kafka sink; read back with read_committed, every value exactly once.
 import { describe, expect, it } from 'vitest';
 import { Properties, RestartStrategies, StreamExecutionEnvironment } from 'flink-ts';
-import { FlinkKafkaProducer, KafkaSerializationSchemaWrapper, Semantic } from 'flink-ts/connectors/kafka';
+import { DeliveryGuarantee, FlinkKafkaProducer, KafkaRecordSerializationSchema, KafkaSerializationSchemaWrapper, KafkaSink, Semantic } from 'flink-ts/connectors/kafka';
 import type { SerializationSchema } from 'flink-ts/serialization';
 import { createTopic, kafkaBootstrapServers, readValues, uniqueName } from '../support/kafka.js';
 import { installReadCommittedFix } from './readCommittedFix.js';
@@ -51,6 +51,32 @@ describe('Kafka sink end to end with a failure and restart', () => {
       expect(values.sort((a, b) => a - b)).toEqual(expected);
     });
   }
+
+  it('KafkaSink EXACTLY_ONCE (sinkTo): every value exactly once after a failure between checkpoint completion and the commit', async () => {
+    const topic = await createTopic({ partitions: 2 });
+    const env = StreamExecutionEnvironment.createLocalEnvironment(2);
+    env.enableCheckpointing(100);
+    env.setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 0));
+    const shared = sharedFlag();
+    const sink = KafkaSink.builder<number>()
+      .setBootstrapServers(kafkaBootstrapServers())
+      .setRecordSerializer(KafkaRecordSerializationSchema.builder<number>().setTopic(topic).setValueSerializationSchema(numbers).build())
+      .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+      .setTransactionalIdPrefix(uniqueName('ks'))
+      .setProperty('transaction.timeout.ms', '600000')
+      .build();
+    env.addSource(new SequenceSource(COUNT, 10, 2, 0)).map(new FailingMapper({ at: 'notify', after: 900, shared })).sinkTo(sink);
+    const warn = console.warn;
+    console.warn = () => {};
+    try {
+      await env.execute('KafkaSink exactly-once');
+    } finally {
+      console.warn = warn;
+    }
+    expect(shared.failed).toBe(true);
+    const values = (await readValues(topic, { minRecords: COUNT, timeoutMs: 30_000 })).map(Number);
+    expect(values.sort((a, b) => a - b)).toEqual(expected);
+  });
 
   it('AT_LEAST_ONCE: no value is lost after a failure between checkpoint completion and notification', async () => {
     const topic = await createTopic({ partitions: 2 });

@@ -172,6 +172,15 @@ describe('FlinkKafkaProducer timestamps, headers and semantics', () => {
     });
   }
 
+  it('passes producer properties through: acks=1 and compression.type=gzip', async () => {
+    const topic = await createTopic();
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1);
+    env.enableCheckpointing(50);
+    env.fromSequence(0, 199).map((v: number) => String(v)).addSink(new FlinkKafkaProducer<string>(topic, new SimpleStringSchema(), props({ acks: '1', 'compression.type': 'gzip', retries: '3' })));
+    await env.execute('properties');
+    expect((await readValues(topic, { minRecords: 200 })).map(Number)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+  });
+
   it('AT_LEAST_ONCE without checkpointing falls back to NONE with Flink\'s warning', async () => {
     const topic = await createTopic();
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
