@@ -9,7 +9,7 @@
  * project's HDFS MiniCluster, scripts/hdfs/minicluster.mjs). A generator writes "hello flink <n>" to t1 every 100 ms.
  */
 import { CheckpointingMode, Properties, RocksDBStateBackend, StreamExecutionEnvironment } from 'flink-ts';
-import { BucketingSink, DateTimeBucketer, registerWebHdfs } from 'flink-ts/connectors/filesystem';
+import { BucketingSink, DateTimeBucketer, registerWebHdfs, resolveSinkFileSystem } from 'flink-ts/connectors/filesystem';
 import { FlinkKafkaConsumer } from 'flink-ts/connectors/kafka';
 import { SimpleStringSchema } from 'flink-ts/serialization';
 import { ensureTopic, generateLines, kafkaForExamples } from './kafkaSampleData.js';
@@ -47,9 +47,10 @@ async function main(): Promise<void> {
 
   const sink = new BucketingSink<string>(`${hdfs.namenode}/flink/out`)
     .setBucketer(new DateTimeBucketer<string>('yyyy-MM-dd--HHmm'))
-    .setBatchSize(1024 * 1024) // 1 MB parts, to see them roll
+    .setBatchSize(1024 * 1024) // 1 MB parts
+    .setBatchRolloverInterval(4_000) // or every 4 s, to see parts roll and finish in a short run
     .setInactiveBucketThreshold(10_000)
-    .setInactiveBucketCheckInterval(5_000);
+    .setInactiveBucketCheckInterval(1_000);
   env.addSource(kafkaConsumer).addSink(sink).name('HDFS');
 
   const client = env.executeAsync('Kafka to HDFS');
@@ -58,7 +59,12 @@ async function main(): Promise<void> {
   await client.cancel().catch(() => {});
   await client.getJobExecutionResult().catch(() => {});
   await generator.cancel();
-  console.log(`Stopped. List the output with: curl 'http://${hdfs.httpAddress}/webhdfs/v1/flink/out?op=LISTSTATUS'`);
+  // What is on HDFS now: finished part files, and the part still pending or in progress when the job was cancelled.
+  const { fs, path } = resolveSinkFileSystem(`${hdfs.namenode}/flink/out`);
+  for (const bucket of await fs.listStatus(path)) {
+    for (const f of await fs.listStatus(bucket.path)) console.log(`  ${fs.toUri(f.path)}  ${f.length} bytes`);
+  }
+  console.log(`Stopped. (curl 'http://${hdfs.httpAddress}/webhdfs/v1/flink/out?op=LISTSTATUS' lists it while HDFS runs.)`);
   await hdfs.stop();
   await kafka.stop();
 }
