@@ -46,7 +46,7 @@ function runChild(extraEnv: Record<string, string>): Promise<ChildResult> {
   });
 }
 
-describe.skipIf(!built)('EXACTLY_ONCE across a killed process', () => {
+describe.skipIf(!built)('Kafka sink across a killed process', () => {
   it('the restarted job commits the killed job\'s pre-committed transaction with its checkpointed producerId/epoch', async () => {
     const COUNT = 2000;
     const topic = await createTopic();
@@ -74,5 +74,20 @@ describe.skipIf(!built)('EXACTLY_ONCE across a killed process', () => {
     // The killed job had not written everything; the records of its last completed checkpoint existed only in its
     // pre-committed transaction, so seeing them exactly once means the restarted job committed that transaction.
     expect(Math.max(...[...blocked.values()])).toBeLessThan(COUNT);
+  });
+
+  it('AT_LEAST_ONCE: the restarted job loses nothing', async () => {
+    const COUNT = 2000;
+    const topic = await createTopic();
+    const dir = join(root, 'checkpoints-alo');
+    const common = { BROKERS: kafkaBootstrapServers(), TOPIC: topic, PREFIX: uniqueName('kill'), CHECKPOINT_DIR: dir, COUNT: String(COUNT), SEMANTIC: 'AT_LEAST_ONCE' };
+    const first = await runChild({ ...common, KILL_AT_CHECKPOINT: '3' });
+    expect(first.signal, first.stderr).toBe('SIGKILL');
+    const latest = await findLatestCompletedCheckpoint(`file://${dir}`);
+    expect(latest).toBeDefined();
+    const second = await runChild({ ...common, RESTORE_PATH: latest! });
+    expect(second.code, second.stderr).toBe(0);
+    const values = new Set((await readValues(topic, { minRecords: COUNT, timeoutMs: 30_000 })).map(Number));
+    expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: COUNT }, (_, i) => i));
   });
 });
