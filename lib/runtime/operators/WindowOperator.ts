@@ -381,7 +381,12 @@ export class WindowOperator<IN, OUT>
         const w = windows[i]!;
         // A late window gets no entry (it stays late: watermarks only advance).
         if (w.end - 1 + lateness <= wm) continue;
-        if (map === null) map = new Map() as CachedContents;
+        if (map === null) {
+          map = new Map() as CachedContents;
+          // Same property order as below, so every contents Map ends with one hidden class.
+          map.cw = undefined;
+          map.ce = undefined;
+        }
         let e = map.get(w.start);
         if (e === undefined) map.set(w.start, (e = { w, acc: undefined, evt: NaN, cln: NaN }));
         cached[i] = e;
