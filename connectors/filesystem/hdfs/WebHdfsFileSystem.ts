@@ -209,7 +209,14 @@ export class WebHdfsFileSystem implements SinkFileSystem {
     }
   }
   async truncate(path: string, length: number): Promise<boolean> {
-    const r = await this.json<{ boolean: boolean }>(`truncate to ${length} bytes`, 'POST', path, 'TRUNCATE', { newlength: length });
+    let r: { boolean: boolean };
+    try {
+      r = await this.json<{ boolean: boolean }>(`truncate to ${length} bytes`, 'POST', path, 'TRUNCATE', { newlength: length });
+    } catch (e) {
+      // Hadoop before 2.7 has no TRUNCATE: the sinks then write a valid-length file, as Flink's BucketingSink does.
+      if (e instanceof FileSystemException && /Invalid value for webhdfs parameter "?op"?|No enum constant.*TRUNCATE|UnsupportedOperationException/i.test(e.message)) return false;
+      throw e;
+    }
     if (r.boolean) return true;
     // Not on a block boundary: the NameNode recovers the last block first; the file is usable once its length shows.
     const deadline = Date.now() + (this.options.truncateWaitMs ?? 60_000);
