@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ContinuousEventTimeTrigger,
+  ContinuousProcessingTimeTrigger,
   CountTrigger,
   GlobalWindows,
   KeyedProcessFunction,
@@ -85,6 +86,36 @@ describe('processing-time windows on the manual clock', () => {
 });
 
 describe('triggers and evictors', () => {
+  it('ContinuousProcessingTimeTrigger fires every interval of processing time, aligned to the interval', async () => {
+    seen = 0;
+    const clock = new ManualClock(0);
+    const env = StreamExecutionEnvironment.createLocalEnvironment(1).setClock(clock);
+    let stop = false;
+    const out: number[] = [];
+    env
+      .addSource(scripted<E>([rec({ k: 'a', v: 1 }), { at: 400, clock }, rec({ k: 'a', v: 2 }), { until: () => stop }]))
+      .keyBy(countingKey)
+      .window(TumblingProcessingTimeWindows.of(Time.seconds(1)))
+      .trigger(ContinuousProcessingTimeTrigger.of(Time.milliseconds(300)))
+      .reduce((a, b) => ({ k: a.k, v: a.v + b.v }))
+      .addSink((x: E) => void out.push(x.v));
+    const job = env.execute();
+    await until(() => seen >= 1);
+    clock.advanceTo(300); // first fire time: 0 - 0 % 300 + 300
+    await until(() => out.length === 1);
+    clock.advanceTo(400);
+    await until(() => seen >= 2);
+    clock.advanceTo(600);
+    await until(() => out.length === 2);
+    clock.advanceTo(900);
+    await until(() => out.length === 3);
+    clock.advanceTo(999); // min(1200, maxTimestamp 999): the last firing, then the window is cleared
+    await until(() => out.length === 4);
+    expect(out).toEqual([1, 3, 3, 3]);
+    stop = true;
+    await job;
+  });
+
   it('ContinuousEventTimeTrigger fires every interval and at the end of the window', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
     const out = await env
