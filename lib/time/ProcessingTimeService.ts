@@ -19,6 +19,7 @@ export interface ScheduledTimer {
  */
 export class ProcessingTimeService {
   private readonly timers = new Set<Subscription>();
+  private readonly periodic = new Set<ScheduledTimer>();
   private quiesced = false;
   constructor(
     readonly clock: Clock,
@@ -45,14 +46,13 @@ export class ProcessingTimeService {
   /** Calls `callback()` every `period` ms, first after `initialDelay` ms. */
   scheduleAtFixedRate(callback: () => void, initialDelay: number, period: number): ScheduledTimer {
     if (this.quiesced) return { cancel() {} };
-    const self = this;
-    const sub = this.clock.schedule(function (this: { schedule(state?: unknown, delay?: number): void }) {
-      if (self.quiesced) return;
-      self.runAction(callback);
-      this.schedule(undefined, period);
-    }, initialDelay);
-    this.timers.add(sub);
-    return { cancel: () => (sub.unsubscribe(), this.timers.delete(sub)) };
+    const timer = repeat(this.clock, initialDelay, period, () => {
+      if (this.quiesced) return false;
+      this.runAction(callback);
+      return true;
+    });
+    this.periodic.add(timer);
+    return { cancel: () => (timer.cancel(), this.periodic.delete(timer)) };
   }
 
   /**
@@ -68,6 +68,8 @@ export class ProcessingTimeService {
     this.quiesced = true;
     for (const t of this.timers) t.unsubscribe();
     this.timers.clear();
+    for (const t of this.periodic) t.cancel();
+    this.periodic.clear();
   }
 }
 
@@ -103,6 +105,30 @@ export class ManualClock extends VirtualTimeScheduler {
   pendingTimers(): number {
     return this.actions.length;
   }
+}
+
+/**
+ * Runs `tick` after `initialDelay` and then every `period` ms while it returns true. Each run is scheduled as a new
+ * top-level action: RxJS's recursive `this.schedule` nests every repeat inside the previous one on a virtual
+ * clock, and a long `ManualClock.advanceBy` then overflows the stack when the chain is torn down.
+ * @internal
+ */
+export function repeat(clock: Clock, initialDelay: number, period: number, tick: () => boolean): ScheduledTimer {
+  let current: Subscription | undefined;
+  let cancelled = false;
+  const run = () => {
+    current = undefined;
+    if (cancelled || !tick() || cancelled) return;
+    current = clock.schedule(run, period);
+  };
+  current = clock.schedule(run, initialDelay);
+  return {
+    cancel: () => {
+      cancelled = true;
+      current?.unsubscribe();
+      current = undefined;
+    },
+  };
 }
 
 /** The wall clock. @internal */

@@ -1,5 +1,5 @@
 import type { CheckpointConfig } from '../../api/CheckpointConfig.js';
-import type { Clock, ScheduledTimer } from '../../time/ProcessingTimeService.js';
+import { repeat, type Clock, type ScheduledTimer } from '../../time/ProcessingTimeService.js';
 import type { OperatorSubtaskState } from '../operators/AbstractStreamOperator.js';
 import type { RestoreInfo, StreamTask, TaskStateSnapshot } from '../StreamTask.js';
 
@@ -85,12 +85,10 @@ export class CheckpointCoordinator {
     this.stopped = false;
     const interval = this.config.getCheckpointInterval();
     if (interval <= 0) return;
-    const self = this;
-    const sub = this.clock.schedule(function (this: { schedule(s?: unknown, d?: number): void }) {
-      self.tick();
-      this.schedule(undefined, interval);
-    }, interval);
-    this.periodic = { cancel: () => sub.unsubscribe() };
+    this.periodic = repeat(this.clock, interval, interval, () => {
+      this.tick();
+      return true;
+    });
   }
 
   /** Stops periodic triggering only (stop with savepoint: no checkpoint after the savepoint). */
