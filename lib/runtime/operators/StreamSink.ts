@@ -65,8 +65,15 @@ export class StreamSink<IN> extends AbstractUdfStreamOperator<never, SinkFunctio
     if (r && typeof (r as Promise<void>).then === 'function') this.track(r as Promise<void>);
   }
 
+  /** Set when the task ends or fails: records queued behind an asynchronous invoke are then not written. */
+  private disposed = false;
+  override dispose(): void {
+    this.disposed = true;
+    super.dispose();
+  }
+
   private invokeAsync(value: IN, timestamp: number): void | Promise<void> {
-    if (this.failure) return;
+    if (this.failure || this.disposed) return;
     this.ts = timestamp;
     return this.invoke(value, this.context);
   }
