@@ -92,6 +92,7 @@ export abstract class TwoPhaseCommitSinkFunction<IN, TXN, CONTEXT = never>
   private transactionTimeoutWarningRatio = -1;
   private finished = false;
   private snapshotInProgress: Promise<void> | undefined;
+  private readonly notifications = new Set<Promise<void>>();
 
   // ------------------------------------------------------------------ methods to implement
 
@@ -206,10 +207,27 @@ export abstract class TwoPhaseCommitSinkFunction<IN, TXN, CONTEXT = never>
   }
 
   /** Commits, in order, every pre-committed transaction of a checkpoint up to `checkpointId`. */
-  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+  notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    // Commits run while records flow; finish() and close() wait for them (closing a producer mid-commit would leave
+    // its transaction open until transaction.timeout.ms).
+    const p = this.notifyCheckpointCompleteInternal(checkpointId);
+    this.notifications.add(p);
+    const done = () => void this.notifications.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /** Resolves when no commit started by a checkpoint notification is running. */
+  protected async awaitNotifications(): Promise<void> {
+    while (this.notifications.size > 0) await Promise.allSettled([...this.notifications]);
+  }
+
+  private async notifyCheckpointCompleteInternal(checkpointId: number): Promise<void> {
     let firstError: { error: unknown } | undefined;
     for (const [pendingCheckpointId, holder] of [...this.pendingCommitTransactions]) {
       if (pendingCheckpointId > checkpointId) continue;
+      // A notification running concurrently (a later checkpoint's, or finish()) may have taken it already.
+      if (this.pendingCommitTransactions.get(pendingCheckpointId) !== holder) continue;
       this.logger.info(
         `${this.name()} - checkpoint ${checkpointId} complete, committing transaction ${describe(holder.handle)} from checkpoint ${pendingCheckpointId}`,
       );
@@ -269,6 +287,7 @@ export abstract class TwoPhaseCommitSinkFunction<IN, TXN, CONTEXT = never>
    */
   async finish(): Promise<void> {
     await this.awaitSnapshot();
+    await this.awaitNotifications();
     this.finished = true;
     const holder = this.currentTransactionHolder;
     if (holder === null) return;
@@ -283,6 +302,7 @@ export abstract class TwoPhaseCommitSinkFunction<IN, TXN, CONTEXT = never>
   /** Like Flink `close()`: aborts the open transaction (pre-committed ones stay for recovery). */
   override async close(): Promise<void> {
     await this.awaitSnapshot();
+    await this.awaitNotifications();
     const holder = this.currentTransactionHolder;
     if (holder !== null) {
       this.currentTransactionHolder = null;
