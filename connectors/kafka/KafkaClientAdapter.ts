@@ -28,6 +28,42 @@ export interface RawKafkaMessage {
   isControlRecord?: boolean;
 }
 
+/** An aborted transaction in a fetch response (Fetch v4+). @internal */
+export interface AbortedTransaction {
+  producerId: string;
+  firstOffset: string;
+}
+
+const ABORT_MARKER_KEY = Buffer.from([0, 0, 0, 0]);
+
+/**
+ * Drops the records of aborted transactions the way Java's consumer does (`Fetcher`): an aborted transaction of a
+ * producer becomes active at its first offset (the broker's list sorted by first offset, whatever order it came in)
+ * and ends at that producer's abort marker; several may be active at once. kafkajs 2.2.4's
+ * `filterAbortedMessages` activates one at a time in list order, which lets through records of a transaction that
+ * began before another one that was aborted first.
+ * @internal
+ */
+export function filterAbortedTransactions<M extends { offset: string; key: Buffer | null; isControlRecord?: boolean; batchContext?: { producerId: string; inTransaction: boolean } }>(
+  messages: M[],
+  aborted: AbortedTransaction[],
+): M[] {
+  const pending = [...aborted].sort((a, b) => (BigInt(a.firstOffset) < BigInt(b.firstOffset) ? -1 : BigInt(a.firstOffset) > BigInt(b.firstOffset) ? 1 : 0));
+  const active = new Set<string>();
+  return messages.filter((m) => {
+    const offset = BigInt(m.offset);
+    while (pending.length > 0 && offset >= BigInt(pending[0]!.firstOffset)) active.add(String(pending.shift()!.producerId));
+    const ctx = m.batchContext;
+    if (!ctx) return true;
+    const producerId = String(ctx.producerId);
+    if (m.isControlRecord && m.key && Buffer.from(m.key).equals(ABORT_MARKER_KEY)) {
+      active.delete(producerId);
+      return true;
+    }
+    return !(ctx.inTransaction && active.has(producerId));
+  });
+}
+
 /** What one fetch returned for one partition. @internal */
 export interface PartitionFetchResult {
   topic: string;
@@ -260,7 +296,12 @@ export class KafkaClientAdapter {
         for (const pd of partitions) {
           const fetched = fetchOffsets.get(`${topicName}-${pd.partition}`);
           if (fetched === undefined) continue;
-          const batch = new Batch(topicName, String(fetched), pd);
+          // kafkajs's own aborted-transaction filter is wrong when transactions of several producers overlap and end
+          // out of order (a failover of an exactly-once job): filter here and hand kafkajs an empty aborted list.
+          const data = pd.abortedTransactions && pd.abortedTransactions.length > 0
+            ? { ...pd, messages: filterAbortedTransactions(pd.messages as never, pd.abortedTransactions as AbortedTransaction[]), abortedTransactions: [] }
+            : pd;
+          const batch = new Batch(topicName, String(fetched), data);
           const within = batch.messagesWithinOffset;
           const nextOffset = within.length > 0 ? Number(within[within.length - 1]!.offset) + 1 : fetched;
           out.push({ topic: topicName, partition: pd.partition, messages: batch.messages, nextOffset, highWatermark: Number(pd.highWatermark) });
