@@ -171,7 +171,7 @@ export class StreamExecutionEnvironment {
   getDefaultSavepointDirectory(): string | undefined {
     return this.defaultSavepointDirectory;
   }
-  /** Like Flink `setRestartStrategy(RestartStrategies.xxx())`. */
+  /** Like Flink `setRestartStrategy(RestartStrategies.fixedDelayRestart(3, Time.seconds(10)))`. */
   setRestartStrategy(strategy: RestartStrategyConfiguration): this {
     this.restartStrategy = strategy;
     return this;
