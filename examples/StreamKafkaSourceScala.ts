@@ -2,13 +2,13 @@
  * Seed 000 `StreamKafkaSourceScala` (Flink consumes from Kafka) ported line for line: checkpointing every 5 s with
  * its configuration, a FlinkKafkaConsumer on topic "t1" with group "con1", print.
  *
- *   npm run build && node dist/examples/StreamKafkaSourceScala.js [--seconds 20]
+ *   npm run build && node dist/examples/StreamKafkaSourceScala.js [--seconds 20] [-s <savepoint or retained checkpoint> [-n]]
  *
  * Uses KAFKA_BOOTSTRAP_SERVERS, or starts the project's broker. A small generator (examples/kafkaSampleData.ts)
  * writes "hello flink <n>" to t1 every second, so the job prints something; `--seconds N` stops after N seconds
  * (default: run until Ctrl-C, like the Flink job).
  */
-import { CheckpointConfig, CheckpointingMode, Properties, RocksDBStateBackend, StreamExecutionEnvironment } from 'flink-ts';
+import { CheckpointConfig, CheckpointingMode, Properties, RocksDBStateBackend, StreamExecutionEnvironment, savepointRestoreSettingsFromArgs } from 'flink-ts';
 import { FlinkKafkaConsumer } from 'flink-ts/connectors/kafka';
 import { SimpleStringSchema } from 'flink-ts/serialization';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,8 @@ async function main(): Promise<void> {
   //设置状态数据存储的位置
   // The seed writes to "hdfs://bigdata01:9000/flink/checkpoints"; this port keeps checkpoints in a local folder.
   env.setStateBackend(new RocksDBStateBackend(pathToFileURL(join(tmpdir(), 'flink-ts-examples', 'checkpoints')).href, true));
+  // Like `flink run -s <path> [-n]`: resume from a savepoint or a retained checkpoint (`.../checkpoints/<job id>/chk-<n>`).
+  env.setSavepointRestoreSettings(savepointRestoreSettingsFromArgs(process.argv.slice(2).filter((a, i, all) => a !== '--seconds' && all[i - 1] !== '--seconds')));
 
   //指定FlinkKafkaConsumer相关配置
   const topic = 't1';
