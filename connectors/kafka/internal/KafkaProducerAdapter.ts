@@ -118,6 +118,10 @@ export function producerSettings(props: Properties, defaultClientId: string): Pr
   const metadataMaxAge = int(props, 'metadata.max.age.ms');
   const autoCreate = props.getProperty('allow.auto.create.topics');
   const idempotent = (props.getProperty('enable.idempotence') ?? 'false').trim().toLowerCase() === 'true';
+  if (idempotent && acks !== -1) {
+    // Java's ProducerConfig message; kafkajs would refuse every send instead (and the job would wait on it).
+    throw new TypeError(`Must set acks to all in order to use the idempotent producer. Otherwise we cannot guarantee idempotence. (enable.idempotence=true, acks=${acksRaw})`);
+  }
   const producerConfig: ProducerConfig = {
     // Java's default partitioner (murmur2 of the key), so keys land where a Java producer puts them.
     createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
