@@ -375,13 +375,7 @@ export class SingleOutputStreamOperator<T> extends DataStream<T> {
   }
   /** Like Flink `setParallelism(int)`. */
   setParallelism(parallelism: number): this {
-    if (!(Number.isInteger(parallelism) && parallelism >= 1)) {
-      throw new RangeError('The parallelism of an operator must be at least 1.');
-    }
-    if (this.transformation.nonParallel && parallelism !== 1) {
-      throw new RangeError('The parallelism of non parallel operator must be 1.');
-    }
-    this.transformation.parallelism = parallelism;
+    this.transformation.setParallelism(parallelism);
     return this;
   }
   /** Like Flink `setMaxParallelism(int)`. */
@@ -457,8 +451,7 @@ export class DataStreamSink<T> {
     return this;
   }
   setParallelism(parallelism: number): this {
-    if (!(Number.isInteger(parallelism) && parallelism >= 1)) throw new RangeError('The parallelism of an operator must be at least 1.');
-    this.transformation.parallelism = parallelism;
+    this.transformation.setParallelism(parallelism);
     return this;
   }
   disableChaining(): this {

@@ -30,6 +30,17 @@ export abstract class Transformation {
   abstract get inputs(): Transformation[];
   /** Parallelism fixed by the operator (non-parallel sources, global sinks). */
   nonParallel = false;
+
+  /** Sets the parallelism with Flink's validation (operators and sinks alike). */
+  setParallelism(parallelism: number): void {
+    if (!(Number.isInteger(parallelism) && parallelism >= 1)) {
+      throw new RangeError('The parallelism of an operator must be at least 1.');
+    }
+    if (this.nonParallel && parallelism !== 1) {
+      throw new RangeError('The parallelism of non parallel operator must be 1.');
+    }
+    this.parallelism = parallelism;
+  }
 }
 
 /** A legacy `SourceFunction` or a `Source`. @internal */
