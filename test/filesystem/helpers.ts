@@ -91,7 +91,7 @@ export interface CountingControl {
 
 /**
  * Emits 0..n-1 with its offset in operator state (exactly-once replay), pausing every `every` records so checkpoints
- * run in between; after the last record waits until `settleCheckpoints` more checkpoints completed.
+ * run in between; after the last record waits `settleMs`, then until `settleCheckpoints` more checkpoints completed.
  */
 export function countingSource(n: number, control: CountingControl, opts: { every?: number; pauseMs?: number; settleCheckpoints?: number; settleMs?: number; onSnapshot?: (checkpointId: number, offset: number) => void } = {}): SourceFunction<number> & CheckpointedFunction & CheckpointListener {
   const every = opts.every ?? 50;
@@ -116,9 +116,12 @@ export function countingSource(n: number, control: CountingControl, opts: { ever
         if (p) await p;
         if (this.offset % every === 0) await new Promise((r) => setTimeout(r, opts.pauseMs ?? 5));
       }
-      const target = control.completed.length + (opts.settleCheckpoints ?? 2);
+      // First let time pass (inactive buckets close, their part files become pending), then wait for checkpoints
+      // that complete after that, so every pending file is finished before the job ends.
       const until = Date.now() + (opts.settleMs ?? 0);
-      while (this.running && (control.completed.length < target || Date.now() < until)) await new Promise((r) => setTimeout(r, 5));
+      while (this.running && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      const target = control.completed.length + (opts.settleCheckpoints ?? 2);
+      while (this.running && control.completed.length < target) await new Promise((r) => setTimeout(r, 5));
     }
     cancel() {
       this.running = false;
