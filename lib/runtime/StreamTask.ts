@@ -56,6 +56,17 @@ export interface RestoreInfo {
   operators: Map<string, (OperatorSubtaskState | undefined)[]>;
 }
 
+/**
+ * An operator's record method as a plain function: a specialized closure (an own property, which needs no `this`)
+ * as it is, so calls reach it directly; a prototype method bound to the operator.
+ * @internal
+ */
+export function ownOrBound(op: object, method: string): ((v: unknown, ts: number) => void) | undefined {
+  const f = (op as Record<string, unknown>)[method] as ((v: unknown, ts: number) => void) | undefined;
+  if (typeof f !== 'function') return undefined;
+  return Object.prototype.hasOwnProperty.call(op, method) ? f : f.bind(op);
+}
+
 /** Passes records to the next operator of the chain, naming it if it throws. */
 class ChainingOutput implements Output<unknown> {
   readonly collect: (value: unknown, timestamp: number) => void;
@@ -73,7 +84,7 @@ class ChainingOutput implements Output<unknown> {
           throw tag(e, name);
         }
       },
-      op.processElement.bind(op),
+      ownOrBound(op, 'processElement')!,
       tagFailure,
       op.name,
     );
@@ -562,9 +573,9 @@ export class StreamTask {
         ]
       : [new WatermarkValve(chOfInput[0]!, (wm) => call(() => head.processWatermark(wm)), (idle) => call(() => head.processWatermarkStatus(idle)))];
 
-    const process1 = (head as unknown as { processElement(v: unknown, ts: number): void }).processElement?.bind(head);
-    const p1 = (head as unknown as { processElement1(v: unknown, ts: number): void }).processElement1?.bind(head);
-    const p2 = (head as unknown as { processElement2(v: unknown, ts: number): void }).processElement2?.bind(head);
+    const process1 = ownOrBound(head, 'processElement');
+    const p1 = ownOrBound(head, 'processElement1');
+    const p2 = ownOrBound(head, 'processElement2');
 
     while (this.numFinishedChannels < channels.length) {
       if (this.cancelled) return;

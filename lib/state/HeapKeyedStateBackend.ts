@@ -92,6 +92,29 @@ class StateTable implements KeyedStateTable {
 }
 
 /**
+ * A ValueState over a state table. A class rather than an object of closures: every instance shares the same
+ * methods, so the call `state.value()` in a user function sees one target whichever job created the state.
+ */
+class TableValueState<T> implements ValueState<T> {
+  constructor(
+    private readonly t: KeyedStateTable,
+    private readonly def: T | undefined,
+  ) {}
+  value(): T | null {
+    const v = this.t.get();
+    if (v !== undefined) return v as T;
+    return this.def === undefined ? null : deepClone(this.def);
+  }
+  update(v: T | null): void {
+    if (v === null || v === undefined) this.t.delete();
+    else this.t.set(v);
+  }
+  clear(): void {
+    this.t.delete();
+  }
+}
+
+/**
  * Heap keyed state of one operator subtask, like Flink's `HeapKeyedStateBackend`: values live in Maps keyed by the
  * current key; snapshots group entries by key group so they can be redistributed to another parallelism.
  * @internal
@@ -134,17 +157,7 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   }
 
   getState<T>(d: ValueStateDescriptor<T>): ValueState<T> {
-    return this.stateFor(d, (t) => {
-      const def = d.defaultValue;
-      return {
-        value: () => {
-          const v = t.get();
-          return v === undefined ? (def === undefined ? null : deepClone(def)) : (v as T);
-        },
-        update: (v: T | null) => (v === null || v === undefined ? t.delete() : t.set(v)),
-        clear: () => t.delete(),
-      } satisfies ValueState<T>;
-    });
+    return this.stateFor(d, (t) => new TableValueState<T>(t, d.defaultValue));
   }
 
   getListState<T>(d: ListStateDescriptor<T>): ListState<T> {

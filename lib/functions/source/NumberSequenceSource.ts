@@ -1,3 +1,4 @@
+import { specialize } from '../../util/specialize.js';
 import { Boundedness, InputStatus, type ReaderOutput, type Source, type SourceReader, type SourceReaderContext } from '../../connector/Source.js';
 
 const BATCH = 1024;
@@ -45,16 +46,29 @@ export class NumberSequenceSource implements Source<number, SequenceSplit> {
     const all = (ctx.restoredState as SequenceSplit[] | undefined) ?? this.initialSplits(ctx.parallelism);
     const mine = all.filter((s) => s.id % ctx.parallelism === ctx.subtaskIndex).map((s) => ({ ...s }));
     let current = 0;
+    // The emitting loop is compiled per reader, so its call into the chain sees one target (see specialize).
+    let emitTo: ReaderOutput<number> | undefined;
+    let emit!: (from: number, stop: number, step: number) => number;
     return {
       pollNext(out: ReaderOutput<number>): InputStatus {
         while (current < mine.length && mine[current]!.next > mine[current]!.end) current++;
         const s = mine[current];
         if (!s) return InputStatus.END_OF_INPUT;
-        let v = s.next;
+        const v = s.next;
         const step = s.step;
         const stop = Math.min(s.end, v + (BATCH - 1) * step);
-        for (; v <= stop; v += step) out.collect(v);
-        s.next = v;
+        if (emitTo !== out) {
+          emitTo = out;
+          emit = specialize(
+            (o: ReaderOutput<number>) => (from: number, last: number, by: number) => {
+              let x = from;
+              for (; x <= last; x += by) o.collect(x);
+              return x;
+            },
+            out,
+          );
+        }
+        s.next = emit(v, stop, step);
         return InputStatus.MORE_AVAILABLE;
       },
       isAvailable: () => Promise.resolve(),

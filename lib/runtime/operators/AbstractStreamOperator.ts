@@ -99,8 +99,8 @@ export abstract class AbstractStreamOperator<OUT> {
           b.setCurrentKey(k);
           inner(v, ts);
         },
-      // Bound: a prototype method (StreamFlatMap) loses its `this` when called through the wrapper.
-      self.processElement.bind(self),
+      // A prototype method (StreamFlatMap) is bound: it would lose its `this` when called through the wrapper.
+      Object.prototype.hasOwnProperty.call(self, 'processElement') ? self.processElement : self.processElement.bind(self),
       getKey,
       backend,
       tagFailure,
