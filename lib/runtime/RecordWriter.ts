@@ -1,6 +1,6 @@
 import type { OutputTag } from '../api/OutputTag.js';
 import type { Channel } from './Channel.js';
-import { EndOfInput, RecordBatch, WatermarkEvent, WatermarkStatusEvent, type StreamElement } from './elements.js';
+import { EndOfInput, NO_TIMESTAMP, RecordBatch, WatermarkEvent, WatermarkStatusEvent, type StreamElement } from './elements.js';
 import type { Output } from './Output.js';
 import type { StreamPartitioner } from './partitioners.js';
 import { specialize } from '../util/specialize.js';
@@ -8,13 +8,19 @@ import { specialize } from '../util/specialize.js';
 /**
  * The network output of a chain towards one consumer: records go into per-channel batch buffers (flushed when full
  * and at the end of every task turn), control elements go to every channel in order after a flush.
+ *
+ * Per record this is one array store (buffers are allocated at full size) and, only once some record of the batch
+ * has a timestamp, one timestamp store: a batch whose records have none carries no timestamp array.
  * @internal
  */
 export class RecordWriter implements Output<unknown> {
+  /** Per channel: the batch being filled (allocated at `batchSize`), its record count, and its timestamps if any. */
   private readonly vals: unknown[][];
-  private readonly tss: number[][];
-  private readonly single: boolean;
-  dirty = false;
+  private readonly counts: number[];
+  private readonly tss: (number[] | undefined)[];
+  /** Channel 0's batch and count as fields, for the single-channel fast path. */
+  v0: unknown[];
+  n0 = 0;
 
   constructor(
     readonly channels: Channel[],
@@ -22,48 +28,53 @@ export class RecordWriter implements Output<unknown> {
     private readonly batchSize: number,
   ) {
     partitioner.setup(channels.length);
-    this.vals = channels.map(() => []);
-    this.tss = channels.map(() => []);
-    this.single = channels.length === 1 && !partitioner.isBroadcast();
-    this.collect = this.single
-      ? specialize(
-          (self: { dirty: boolean; flushChannel(ch: number): void }, vals: unknown[][], tss: number[][], max: number) => (value: unknown, timestamp: number) => {
-            self.dirty = true;
-            const v = vals[0]!;
-            v.push(value);
-            tss[0]!.push(timestamp);
-            if (v.length >= max) self.flushChannel(0);
-          },
-          this as never,
-          this.vals,
-          this.tss,
-          batchSize,
-        )
-      : this.collectGeneric.bind(this);
+    this.vals = channels.map(() => new Array(batchSize));
+    this.counts = channels.map(() => 0);
+    this.tss = channels.map(() => undefined);
+    this.v0 = this.vals[0]!;
+    const single = channels.length === 1;
+    this.collect = specialize(
+      (self: RecordWriter, max: number, none: number, single: boolean, broadcast: boolean) =>
+        single
+          ? (value: unknown, timestamp: number) => {
+              const n = self.n0;
+              self.v0[n] = value;
+              if (timestamp !== none || self.tss[0] !== undefined) self.stamp(0, n, timestamp);
+              self.n0 = n + 1;
+              if (n + 1 >= max) self.flushChannel(0);
+            }
+          : (value: unknown, timestamp: number) => {
+              if (broadcast) {
+                for (let ch = 0; ch < self.vals.length; ch++) self.append(ch, value, timestamp);
+              } else self.append(self.partitioner.selectChannel(value), value, timestamp);
+            },
+      this,
+      batchSize,
+      NO_TIMESTAMP,
+      single,
+      partitioner.isBroadcast(),
+    );
   }
 
   readonly collect: (value: unknown, timestamp: number) => void;
 
-  private collectGeneric(value: unknown, timestamp: number): void {
-    this.dirty = true;
-    if (this.single) {
-      const v = this.vals[0]!;
-      v.push(value);
-      this.tss[0]!.push(timestamp);
-      if (v.length >= this.batchSize) this.flushChannel(0);
-    } else if (this.partitioner.isBroadcast()) {
-      for (let ch = 0; ch < this.vals.length; ch++) {
-        this.vals[ch]!.push(value);
-        this.tss[ch]!.push(timestamp);
-        if (this.vals[ch]!.length >= this.batchSize) this.flushChannel(ch);
-      }
-    } else {
-      const ch = this.partitioner.selectChannel(value);
-      const v = this.vals[ch]!;
-      v.push(value);
-      this.tss[ch]!.push(timestamp);
-      if (v.length >= this.batchSize) this.flushChannel(ch);
+  private append(ch: number, value: unknown, timestamp: number): void {
+    const n = ch === 0 ? this.n0 : this.counts[ch]!;
+    (ch === 0 ? this.v0 : this.vals[ch]!)[n] = value;
+    if (timestamp !== NO_TIMESTAMP || this.tss[ch] !== undefined) this.stamp(ch, n, timestamp);
+    if (ch === 0) this.n0 = n + 1;
+    else this.counts[ch] = n + 1;
+    if (n + 1 >= this.batchSize) this.flushChannel(ch);
+  }
+
+  /** Records the timestamp of record `n` of channel `ch`'s batch (the earlier records of the batch had none). */
+  private stamp(ch: number, n: number, timestamp: number): void {
+    let t = this.tss[ch];
+    if (t === undefined) {
+      t = this.tss[ch] = new Array<number>(n);
+      t.fill(NO_TIMESTAMP);
     }
+    t.push(timestamp);
   }
 
   collectSide(_tag: OutputTag<unknown>, _value: unknown, _timestamp: number): void {
@@ -86,17 +97,23 @@ export class RecordWriter implements Output<unknown> {
   }
 
   flushChannel(ch: number): void {
-    const v = this.vals[ch]!;
-    if (v.length === 0) return;
-    this.channels[ch]!.push(new RecordBatch(v, this.tss[ch]!));
-    this.vals[ch] = [];
-    this.tss[ch] = [];
+    const n = ch === 0 ? this.n0 : this.counts[ch]!;
+    if (n === 0) return;
+    const v = ch === 0 ? this.v0 : this.vals[ch]!;
+    if (n < v.length) v.length = n;
+    this.channels[ch]!.push(new RecordBatch(v, this.tss[ch]));
+    const fresh = new Array(this.batchSize);
+    this.tss[ch] = undefined;
+    if (ch === 0) {
+      this.v0 = fresh;
+      this.n0 = 0;
+    } else this.counts[ch] = 0;
+    this.vals[ch] = fresh;
   }
 
   flush(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    for (let ch = 0; ch < this.vals.length; ch++) this.flushChannel(ch);
+    if (this.n0 > 0) this.flushChannel(0);
+    for (let ch = 1; ch < this.vals.length; ch++) if (this.counts[ch]! > 0) this.flushChannel(ch);
   }
 
   isAvailable(): boolean {

@@ -628,17 +628,19 @@ export class StreamTask {
     else head.processWatermarkStatus2(idle);
   }
 
-  private batchLoops = new Map<unknown, (values: unknown[], ts: number[]) => void>();
+  private batchLoops = new Map<unknown, (values: unknown[], ts: number[] | undefined) => void>();
   /** One loop per head input, compiled for this task so the call into the chain stays monomorphic. */
   private processBatch(batch: RecordBatch, fn: (v: unknown, ts: number) => void, headName: string): void {
     let loop = this.batchLoops.get(fn);
     if (!loop) {
       loop = specialize(
-        (f: (v: unknown, ts: number) => void) => (values: unknown[], ts: number[]) => {
+        (f: (v: unknown, ts: number) => void, none: number) => (values: unknown[], ts: number[] | undefined) => {
           const n = values.length;
-          for (let i = 0; i < n; i++) f(values[i], ts[i]!);
+          if (ts === undefined) for (let i = 0; i < n; i++) f(values[i], none);
+          else for (let i = 0; i < n; i++) f(values[i], ts[i]!);
         },
         fn,
+        NO_TIMESTAMP,
       );
       this.batchLoops.set(fn, loop);
     }

@@ -18,14 +18,14 @@ export const enum ElementKind {
 
 /**
  * Records travel between tasks in batches: parallel arrays of values and timestamps (`NO_TIMESTAMP` where a record
- * has none). Control elements travel between batches, in order.
+ * has none; no array at all when no record of the batch has one). Control elements travel between batches, in order.
  * @internal
  */
 export class RecordBatch {
   readonly kind = ElementKind.Records;
   constructor(
     readonly values: unknown[],
-    readonly timestamps: number[],
+    readonly timestamps: number[] | undefined,
   ) {}
 }
 /** @internal */
