@@ -1,7 +1,7 @@
 /**
  * Where the DSL pipeline's time goes: the pipeline of bench/pipeline.ts built up one stage at a time (source alone,
- * + map/map/filter chained, + a keyBy exchange, + a keyed operator, + keyed ValueState), each in a fresh process,
- * median of 3 runs after warm-up.
+ * + map/map/filter chained, + a keyBy (chained at parallelism 1, and as a network exchange like Flink), + a keyed
+ * operator, + keyed ValueState), each in a fresh process, median of 3 runs after warm-up.
  *
  *   npm run build && node dist/bench/pipeline-stages.js [records]
  */
@@ -28,7 +28,9 @@ class RunningSum extends KeyedProcessFunction<number, Rec, never> {
 const stages: Record<string, (env: StreamExecutionEnvironment, n: number) => void> = {
   'source -> sink': (env, n) => void env.fromSequence(0, n - 1).addSink(() => {}),
   '+ map, map, filter (chained)': (env, n) => void env.fromSequence(0, n - 1).map(toRec).map(double).filter(keep).addSink(() => {}),
-  '+ keyBy exchange': (env, n) => void env.fromSequence(0, n - 1).map(toRec).map(double).filter(keep).keyBy((r) => r.k).addSink(() => {}),
+  '+ keyBy (chained at p=1)': (env, n) => void env.fromSequence(0, n - 1).map(toRec).map(double).filter(keep).keyBy((r) => r.k).addSink(() => {}),
+  '+ keyBy as an exchange': (env, n) =>
+    void env.setChainSingleSubtaskExchanges(false).fromSequence(0, n - 1).map(toRec).map(double).filter(keep).keyBy((r) => r.k).addSink(() => {}),
   '+ keyed operator': (env, n) =>
     void env
       .fromSequence(0, n - 1)
@@ -40,6 +42,16 @@ const stages: Record<string, (env: StreamExecutionEnvironment, n: number) => voi
       .addSink(() => {}),
   '+ keyed ValueState sum': (env, n) =>
     void env
+      .fromSequence(0, n - 1)
+      .map(toRec)
+      .map(double)
+      .filter(keep)
+      .keyBy((r) => r.k)
+      .process(new RunningSum())
+      .addSink(() => {}),
+  '  same, keyBy as an exchange': (env, n) =>
+    void env
+      .setChainSingleSubtaskExchanges(false)
       .fromSequence(0, n - 1)
       .map(toRec)
       .map(double)

@@ -2,6 +2,7 @@ import type { OutputTag } from '../api/OutputTag.js';
 import type { KeySelector } from '../functions/interfaces.js';
 import { KeyGroupRangeAssignment } from '../state/KeyGroupRangeAssignment.js';
 import {
+  CustomPartitionerWrapper,
   ForwardPartitioner,
   KeyGroupStreamPartitioner,
   RebalancePartitioner,
@@ -81,6 +82,8 @@ export interface GraphSettings {
   defaultParallelism: number;
   maxParallelism: number;
   chainingEnabled: boolean;
+  /** Chain edges between two operators of parallelism 1 whatever their partitioner (see `chainsSingleSubtaskExchanges`). */
+  chainSingleSubtaskExchanges: boolean;
 }
 
 /**
@@ -164,13 +167,16 @@ export function buildJobGraph(jobName: string, transformations: Transformation[]
   }
   assignOperatorIds(order);
 
-  // Chaining.
-  // Like Flink: only forward edges chain (a keyBy between two operators of parallelism 1 is still an exchange, so
-  // task names and chains are Flink's).
+  // Chaining, like Flink: forward edges between operators of equal parallelism whose target has a single input.
+  // One deliberate difference (docs/differences.md): an edge between two operators of parallelism 1 sends every
+  // record to the one consumer whatever its partitioner (keyBy, rebalance, broadcast, ...), so it is chained too,
+  // unless the environment keeps Flink's task boundaries. A custom partitioner still runs (the user's function may
+  // check its input), so its edge stays an exchange.
   const chainable = (e: StreamEdge) =>
     settings.chainingEnabled &&
     e.target.inEdges.length === 1 &&
-    e.partitioner instanceof ForwardPartitioner &&
+    (e.partitioner instanceof ForwardPartitioner ||
+      (settings.chainSingleSubtaskExchanges && e.source.parallelism === 1 && !(e.partitioner instanceof CustomPartitionerWrapper))) &&
     e.source.parallelism === e.target.parallelism &&
     e.target.chainingStrategy === 'ALWAYS' &&
     e.source.chainingStrategy !== 'NEVER' &&

@@ -2,7 +2,7 @@ import type { OutputTag } from '../api/OutputTag.js';
 import type { Channel } from './Channel.js';
 import { EndOfInput, NO_TIMESTAMP, RecordBatch, WatermarkEvent, WatermarkStatusEvent, type StreamElement } from './elements.js';
 import type { Output } from './Output.js';
-import type { StreamPartitioner } from './partitioners.js';
+import { CustomPartitionerWrapper, type StreamPartitioner } from './partitioners.js';
 import { specialize } from '../util/specialize.js';
 
 /**
@@ -32,7 +32,9 @@ export class RecordWriter implements Output<unknown> {
     this.counts = channels.map(() => 0);
     this.tss = channels.map(() => undefined);
     this.v0 = this.vals[0]!;
-    const single = channels.length === 1;
+    // One channel: every record goes there, without asking the partitioner — except a user's custom partitioner,
+    // which Flink calls for every record whatever the number of channels (it may validate or fail).
+    const single = channels.length === 1 && !(partitioner instanceof CustomPartitionerWrapper);
     this.collect = specialize(
       (self: RecordWriter, max: number, none: number, single: boolean, broadcast: boolean) =>
         single

@@ -206,6 +206,43 @@ describe('operator settings and chaining', () => {
     expect(names.sort()).toEqual(['Keyed -> Sink: Unnamed', 'Map']);
   });
 
+  it('at parallelism 1, a keyBy or rebalance edge is chained (deliberate difference), unless Flink boundaries are asked for', async () => {
+    const build = (env: StreamExecutionEnvironment) =>
+      env
+        .fromElements(1, 2, 3)
+        .map(new RecordTaskName())
+        .keyBy((x) => x % 2)
+        .map(new RecordTaskName())
+        .name('Keyed')
+        .rebalance()
+        .map(new RecordTaskName())
+        .name('Third')
+        .addSink(new RecordingSink());
+    expect(await run(build)).toEqual(['Source: Collection Source -> Map -> Keyed -> Third -> Sink: Unnamed']);
+    const flinkNames = await run((env) => build(env.setChainSingleSubtaskExchanges(false)));
+    expect(flinkNames.sort()).toEqual(['Keyed', 'Source: Collection Source -> Map', 'Third -> Sink: Unnamed']);
+  });
+
+  it('a custom partitioner edge stays an exchange at parallelism 1 (the partitioner still runs)', async () => {
+    const seen: number[] = [];
+    const names = await run((env) =>
+      env
+        .fromElements(1, 2, 3)
+        .partitionCustom(
+          (key: number, n: number) => {
+            seen.push(n);
+            return key % n;
+          },
+          (x: number) => x,
+        )
+        .map(new RecordTaskName())
+        .name('After')
+        .addSink(new RecordingSink()),
+    );
+    expect(names).toEqual(['After -> Sink: Unnamed']);
+    expect(seen).toEqual([1, 1, 1]);
+  });
+
   it('setParallelism sets the operator parallelism and rejects values below one', async () => {
     const env = StreamExecutionEnvironment.createLocalEnvironment(1);
     const mapped = env.fromElements(1, 2, 3, 4).map(new TagSubtask<number>()).setParallelism(2);
