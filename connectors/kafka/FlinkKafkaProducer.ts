@@ -493,7 +493,11 @@ export class FlinkKafkaProducer<IN> extends TwoPhaseCommitSinkFunction<IN, Kafka
     return partitions;
   }
 
-  private sendBuffered(): void {
+  /**
+   * Sends what is buffered, in transaction `txn` under EXACTLY_ONCE (the open one unless a pre-commit names the one
+   * it closes: at the end of input the last transaction is detached before its pre-commit drains it).
+   */
+  private sendBuffered(txn: KafkaTransactionState | null = this.currentTransaction()): void {
     if (this.buffered === 0 || this.snapshotting) return;
     const topicMessages: TopicMessages[] = [];
     for (const [topic, messages] of this.buffer) topicMessages.push({ topic, messages });
@@ -501,7 +505,6 @@ export class FlinkKafkaProducer<IN> extends TwoPhaseCommitSinkFunction<IN, Kafka
     this.buffer = new Map();
     this.buffered = 0;
     this.pendingRecords += count;
-    const txn = this.currentTransaction();
     let sent: Promise<unknown>;
     if (this.semantic === Semantic.EXACTLY_ONCE) {
       const producer = txn?.transactionalId ? this.txnProducers.get(txn.transactionalId) : undefined;
@@ -533,8 +536,8 @@ export class FlinkKafkaProducer<IN> extends TwoPhaseCommitSinkFunction<IN, Kafka
   }
 
   /** Sends what is buffered and waits for every acknowledgement (or `timeoutMs`). */
-  private async drain(timeoutMs?: number): Promise<void> {
-    this.sendBuffered();
+  private async drain(timeoutMs?: number, txn?: KafkaTransactionState): Promise<void> {
+    this.sendBuffered(txn);
     const all = Promise.all([...this.inFlight]);
     if (timeoutMs === undefined) await all;
     else {
@@ -575,7 +578,7 @@ export class FlinkKafkaProducer<IN> extends TwoPhaseCommitSinkFunction<IN, Kafka
       this.checkErroneous();
       return;
     }
-    await this.drain();
+    await this.drain(undefined, transaction);
     this.checkErroneous();
     if (this.pendingRecords !== 0) throw new Error(`Pending record count must be zero at this point: ${this.pendingRecords}`);
     if (this.semantic === Semantic.EXACTLY_ONCE && transaction.transactionalId) {

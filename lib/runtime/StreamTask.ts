@@ -121,6 +121,8 @@ export class StreamTask {
   private readonly operatorBackends = new Map<AbstractStreamOperator<unknown>, OperatorStateBackend>();
   readonly accumulators = new Map<string, Accumulator<unknown, unknown>>();
   readonly pts: ProcessingTimeService;
+  /** The network writers as an array (checked per source record). */
+  private readonly writerList: RecordWriter[];
   private gate: InputGate | undefined;
   private valves: WatermarkValve[] = [];
   private cancelled = false;
@@ -155,6 +157,7 @@ export class StreamTask {
     readonly writers: Map<string, RecordWriter>,
   ) {
     this.name = vertex.name;
+    this.writerList = [...writers.values()];
     this.taskInfo = {
       jobId: env.jobId,
       jobName: env.jobName,
@@ -388,7 +391,8 @@ export class StreamTask {
   // ---------------------------------------------------------------- outputs
 
   flushOutputs(): void {
-    for (const w of this.writers.values()) w.flush();
+    const ws = this.writerList;
+    for (let i = 0; i < ws.length; i++) ws[i]!.flush();
     for (const op of this.operators) op.endBatch?.();
   }
 
@@ -402,7 +406,8 @@ export class StreamTask {
   }
 
   private outputsAvailable(): boolean {
-    for (const w of this.writers.values()) if (!w.isAvailable()) return false;
+    const ws = this.writerList;
+    for (let i = 0; i < ws.length; i++) if (!ws[i]!.isAvailable()) return false;
     return true;
   }
 
@@ -437,9 +442,8 @@ export class StreamTask {
     const task = this;
     const output = op.output;
     const batchSize = this.env.batchSize;
-    let sinceYield = 0;
-    let idle = false;
-    let resuming: Promise<void> | undefined;
+    /** Mutable state of the emitting path: records since the last pause, idleness, the pause in progress. */
+    const st = { sinceYield: 0, idle: false, resuming: undefined as Promise<void> | undefined };
     const lock: CheckpointLock = { synchronized: (body) => body() };
     const resume = async () => {
       task.flushOutputs();
@@ -457,50 +461,85 @@ export class StreamTask {
       await yieldMacrotask();
       task.lastYield = performance.now();
     };
-    const emit = (value: unknown, ts: number): void | Promise<void> => {
-      if (task.cancelled) return undefined;
-      const hold = task.sourceHold;
-      if (hold) {
-        hold.values.push(value);
-        hold.timestamps.push(ts);
-        return hold.released;
+    /** Every `batchSize` records, or when an output is full: flush and let the rest of the job run. */
+    const pause = (): Promise<void> => {
+      st.sinceYield = 0;
+      // A source that does not await keeps getting the same pause (one Promise, not one per batch).
+      if (st.resuming) {
+        task.flushOutputs();
+        return st.resuming;
       }
-      if (idle) {
-        idle = false;
-        output.emitWatermarkStatus(false);
-      }
-      try {
-        output.collect(value, ts);
-      } catch (e) {
-        task.fail(tagFailure(e, operatorOf(e) ?? op.name));
-        return task.whenCancelled();
-      }
-      if (++sinceYield >= batchSize || !task.outputsAvailable()) {
-        sinceYield = 0;
-        // A source that does not await keeps getting the same pause (one Promise, not one per batch).
-        if (resuming) {
-          task.flushOutputs();
-          return resuming;
-        }
-        resuming = resume().finally(() => {
-          resuming = undefined;
-        });
-        return resuming;
-      }
-      task.scheduleFlush();
-      return undefined;
+      const r = (st.resuming = resume().finally(() => {
+        st.resuming = undefined;
+      }));
+      return r;
     };
+    /** Records emitted while the task takes a checkpoint wait until its snapshot is done. */
+    const held = (value: unknown, ts: number): Promise<void> => {
+      const hold = task.sourceHold!;
+      hold.values.push(value);
+      hold.timestamps.push(ts);
+      return hold.released;
+    };
+    const failed = (e: unknown): Promise<void> => {
+      task.fail(tagFailure(e, operatorOf(e) ?? op.name));
+      return task.whenCancelled();
+    };
+    const active = () => {
+      st.idle = false;
+      output.emitWatermarkStatus(false);
+    };
+    // The per-record path, compiled for this task (see specialize): `ctx.collect` → the chain, one target per call.
+    const emit = specialize(
+      (
+        t: { cancelled: boolean; sourceHold: unknown; outputsAvailable(): boolean; scheduleFlush(): void },
+        state: typeof st,
+        out: Output<unknown>,
+        max: number,
+        onHold: typeof held,
+        onError: typeof failed,
+        onPause: typeof pause,
+        onActive: typeof active,
+      ) =>
+        (value: unknown, ts: number): void | Promise<void> => {
+          if (t.cancelled) return undefined;
+          if (t.sourceHold !== undefined) return onHold(value, ts);
+          if (state.idle) onActive();
+          try {
+            out.collect(value, ts);
+          } catch (e) {
+            return onError(e);
+          }
+          if (++state.sinceYield >= max || !t.outputsAvailable()) return onPause();
+          t.scheduleFlush();
+          return undefined;
+        },
+      task as never,
+      st,
+      output,
+      batchSize,
+      held,
+      failed,
+      pause,
+      active,
+    );
     const ctx: SourceContext<unknown> = {
-      collect: (v) => emit(v, NO_TIMESTAMP),
-      collectWithTimestamp: (v, ts) => emit(v, ts),
+      ...specialize(
+        (e: typeof emit, none: number) => ({
+          collect: (v: unknown) => e(v, none),
+          collectWithTimestamp: (v: unknown, ts: number) => e(v, ts),
+        }),
+        emit,
+        NO_TIMESTAMP,
+      ),
       emitWatermark: (mark) => {
         if (task.cancelled) return;
         const ts = typeof mark === 'number' ? mark : mark.getTimestamp();
         task.runAction(() => output.emitWatermark(ts));
       },
       markAsTemporarilyIdle: () => {
-        if (!idle && !task.cancelled) {
-          idle = true;
+        if (!st.idle && !task.cancelled) {
+          st.idle = true;
           output.emitWatermarkStatus(true);
           task.scheduleFlush();
         }
