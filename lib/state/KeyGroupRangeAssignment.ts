@@ -33,12 +33,14 @@ export class KeyGroupRange {
 export const KeyGroupRangeAssignment = {
   /** Like Flink `assignKeyToParallelOperator(key, maxParallelism, parallelism)`. */
   assignKeyToParallelOperator(key: unknown, maxParallelism: number, parallelism: number): number {
-    return this.computeOperatorIndexForKeyGroup(maxParallelism, parallelism, this.assignToKeyGroup(key, maxParallelism));
+    return Math.floor((KeyGroupRangeAssignment.assignToKeyGroup(key, maxParallelism) * parallelism) / maxParallelism);
   },
   /** Like Flink `assignToKeyGroup(key, maxParallelism)`: `murmurHash(key.hashCode()) % maxParallelism`. */
   assignToKeyGroup(key: unknown, maxParallelism: number): number {
+    // The common key, an int (Integer.hashCode is the value itself), without the general dispatch.
+    if (typeof key === 'number' && (key | 0) === key) return murmurHash(key | 0) % maxParallelism;
     if (key === null || key === undefined) throw new TypeError('Assigned key must not be null!');
-    return this.computeKeyGroupForKeyHash(javaHashCode(key), maxParallelism);
+    return murmurHash(javaHashCode(key)) % maxParallelism;
   },
   /** Like Flink `computeKeyGroupForKeyHash(keyHash, maxParallelism)`. */
   computeKeyGroupForKeyHash(keyHash: number, maxParallelism: number): number {
