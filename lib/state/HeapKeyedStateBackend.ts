@@ -1,7 +1,7 @@
 import { canonicalKey } from '../java/hashCode.js';
 import { fnOf, type ReduceFunction } from '../functions/interfaces.js';
 import { deepClone } from '../util/clone.js';
-import { KeyGroupRangeAssignment, type KeyGroupRange } from './KeyGroupRangeAssignment.js';
+import type { KeyGroupRange } from './KeyGroupRangeAssignment.js';
 import type {
   AggregatingState,
   AggregatingStateDescriptor,
@@ -18,8 +18,12 @@ import type {
 } from './StateDescriptor.js';
 import type { KeyedStateStore } from './stores.js';
 import { KV_TOMBSTONE, restoreKvIntoHeap } from './kvFormat.js';
+import { HeapStateColumns } from './HeapStateColumns.js';
 
-/** Keyed state of one heap subtask in a snapshot: per state name, `[keyGroup, key, value]` entries. @internal */
+/**
+ * Keyed state of one heap subtask in a snapshot: per state name, `[keyGroup, key, value]` entries (a snapshot the
+ * backend took holds them as {@link HeapStateColumns}, which compute the entries when first read). @internal
+ */
 export interface HeapKeyedStateSnapshot {
   format?: 'heap';
   states: Record<string, { kind: StateKind; entries: [number, unknown, unknown][] }>;
@@ -288,26 +292,12 @@ export class HeapKeyedStateBackend implements KeyedStateStore {
   }
 
   /**
-   * A copy of all state, taken synchronously, with each entry's key group (serialized later, asynchronously, by the
-   * checkpoint storage).
+   * A copy of all state, taken synchronously: keys and values per state (objects copied, primitives as they are);
+   * key groups and serialization come later, in the asynchronous part (the checkpoint storage).
    */
   snapshot(): KeyedStateSnapshot {
     const states: HeapKeyedStateSnapshot['states'] = {};
-    for (const [name, t] of this.tables) {
-      const entries: [number, unknown, unknown][] = new Array(t.values.size);
-      const composite = t.originals.size > 0;
-      let i = 0;
-      for (const [nk, v] of t.values) {
-        const key = composite ? t.originalKey(nk) : nk;
-        // Primitives need no copy (the common case: counters, sums, strings).
-        entries[i++] = [
-          KeyGroupRangeAssignment.assignToKeyGroup(key, this.maxParallelism),
-          typeof key === 'object' && key !== null ? deepClone(key) : key,
-          typeof v === 'object' && v !== null ? deepClone(v) : v,
-        ];
-      }
-      states[name] = { kind: t.kind, entries };
-    }
+    for (const [name, t] of this.tables) states[name] = HeapStateColumns.copyOf(t.kind, t.values, t.originals, this.maxParallelism);
     return { states };
   }
 

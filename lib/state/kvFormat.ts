@@ -57,8 +57,12 @@ function writePrimitive(b: Buffer, at: number, v: unknown): void {
 
 /** Encodes records into one buffer as they come, without a Buffer per record. @internal */
 export class RecordEncoder {
-  private buf = Buffer.allocUnsafe(1 << 16);
+  private buf: Buffer;
   private at = 0;
+  /** @param capacity initial size of the buffer, which grows as needed */
+  constructor(capacity = 1 << 16) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, capacity));
+  }
   private ensure(n: number): void {
     if (this.at + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + n));

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
 import { ExternalizedCheckpointCleanup } from '../../api/CheckpointConfig.js';
 import type { HeapKeyedStateSnapshot, KvChunk, KvKeyedStateSnapshot } from '../../state/HeapKeyedStateBackend.js';
 import { deserializeState, serializeState } from '../../state/StateSerializer.js';
+import { HeapStateColumns } from '../../state/HeapStateColumns.js';
 import { forEachRecord, RecordEncoder } from '../../state/kvFormat.js';
 import type { OperatorSubtaskState } from '../operators/AbstractStreamOperator.js';
 import type { CompletedCheckpoint } from './CheckpointCoordinator.js';
@@ -14,6 +15,8 @@ const MAGIC = 'FLINK-TS-CHECKPOINT-METADATA';
 const VERSION = 1;
 /** Heap keyed-state entries per serialized frame: the upload yields to the event loop between frames. */
 const ENTRIES_PER_FRAME = 20_000;
+/** Bytes of a record of a primitive key and value (an int key and count take 22): the initial size of a frame. */
+const RECORD_BYTES_GUESS = 24;
 
 /** A checkpoint or savepoint that cannot be read: missing, truncated, or failing its checksum. @public */
 export class CheckpointCorruptedException extends Error {
@@ -85,20 +88,28 @@ async function encodeSubtask(s: OperatorSubtaskState, chunkRef: (c: KvChunk) => 
     head.kv = { states: ks.states, chunks: ks.chunks.map((c) => ({ id: c.id, file: chunkRef(c) })) };
   } else if (ks) {
     head.heap = [];
-    for (const [name, { kind, entries }] of Object.entries(ks.states)) {
+    for (const [name, st] of Object.entries(ks.states)) {
       let frames = 0;
+      // Key groups of a snapshot the heap backend took are computed here, not in its synchronous part.
+      const cols = st instanceof HeapStateColumns ? st : undefined;
+      const entries = cols ? undefined : st.entries;
+      const n = cols ? cols.size : entries!.length;
       // Records of the embedded backend's format: [key group][0][serialized key] → serialized value.
-      for (let i = 0; i < entries.length; i += ENTRIES_PER_FRAME) {
-        const enc = new RecordEncoder();
-        for (let j = i; j < Math.min(entries.length, i + ENTRIES_PER_FRAME); j++) {
-          const [kg, key, value] = entries[j]!;
-          enc.addKeyedValues(kg, 0, key, value);
+      for (let i = 0; i < n; i += ENTRIES_PER_FRAME) {
+        const end = Math.min(n, i + ENTRIES_PER_FRAME);
+        const enc = new RecordEncoder(RECORD_BYTES_GUESS * (end - i));
+        for (let j = i; j < end; j++) {
+          if (cols) enc.addKeyedValues(cols.keyGroupAt(j), 0, cols.keys[j], cols.values[j]);
+          else {
+            const [kg, key, value] = entries![j]!;
+            enc.addKeyedValues(kg, 0, key, value);
+          }
         }
         rest.push(...frame(enc.finish()));
         frames++;
         await yieldTurn();
       }
-      head.heap.push({ name, kind, frames });
+      head.heap.push({ name, kind: st.kind, frames });
     }
   }
   return [...frame(serializeState(head)), ...rest];
