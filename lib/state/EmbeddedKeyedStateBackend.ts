@@ -1,36 +1,68 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { HeapKeyedStateBackend, normalizeKey, type KeyedStateSnapshot, type KeyedStateTable, type KvChunk } from './HeapKeyedStateBackend.js';
 import { KeyGroupRangeAssignment, type KeyGroupRange } from './KeyGroupRangeAssignment.js';
-import { forEachRecord, keyGroupOf, RecordEncoder, stateIdOf } from './kvFormat.js';
+import { forEachChunkRecord, RecordEncoder, stateIdOf } from './kvFormat.js';
+import { openLmdb, type LmdbDatabase } from './lmdbStore.js';
 import type { StateKind } from './StateDescriptor.js';
 import { deserializeState, serializeState } from './StateSerializer.js';
+import { StoreSnapshotThread, type StoreSnapshot } from './StoreSnapshotThread.js';
 
-/** The part of the `lmdb` package this backend uses (loaded lazily: only jobs with this backend need the native binary). */
-interface LmdbDatabase {
-  /** A copy of the value, or undefined. */
-  getBinary(key: Uint8Array): Buffer | undefined;
-  putSync(key: Uint8Array, value: Uint8Array): boolean;
-  removeSync(key: Uint8Array): boolean;
-  transactionSync<T>(fn: () => T): T;
-  getRange(options?: { start?: Uint8Array; end?: Uint8Array }): Iterable<{ key: Buffer; value: Buffer }>;
-  getKeys(options?: { start?: Uint8Array; end?: Uint8Array }): Iterable<Buffer>;
-  close(): Promise<void>;
-}
-let lmdbOpen: ((options: Record<string, unknown>) => LmdbDatabase) | undefined;
-function openLmdb(path: string): LmdbDatabase {
-  lmdbOpen ??= (createRequire(import.meta.url)('lmdb') as { open: typeof lmdbOpen }).open;
-  return lmdbOpen!({ path, keyEncoding: 'binary', encoding: 'binary', compression: false, cache: false, noSync: true, noMemInit: true });
+/** A full chunk: a copy of the store the snapshot thread is making; reading `data` before `ready` waits for it. */
+class StoreCopyChunk implements KvChunk {
+  readonly format = 'lmdb';
+  readonly ready: Promise<void>;
+  sha256?: string;
+  file?: KvChunk['file'];
+  private bytes: Buffer | undefined;
+  private pending: StoreSnapshot | undefined;
+
+  constructor(
+    readonly id: string,
+    copy: StoreSnapshot,
+  ) {
+    this.pending = copy;
+    this.ready = copy.ready.then(() => this.materialize());
+    // Failures surface where the data is used (the checkpoint's upload, a restore), not as unhandled rejections.
+    this.ready.catch(() => undefined);
+  }
+
+  get data(): Buffer | undefined {
+    this.materialize();
+    return this.bytes;
+  }
+  set data(bytes: Buffer | undefined) {
+    this.pending = undefined;
+    this.bytes = bytes;
+  }
+
+  /** Bytes of the copy, once known (without waiting for it). */
+  get size(): number | undefined {
+    if (this.pending && !this.pending.done) return undefined;
+    return this.data?.length ?? this.file?.size;
+  }
+
+  private materialize(): void {
+    if (!this.pending) return;
+    const { data, sha256 } = this.pending.take();
+    this.pending = undefined;
+    this.bytes = data;
+    this.sha256 = sha256;
+  }
 }
 
 const DELETED = Symbol('deleted');
 /**
- * At most this many changed keys are remembered between two snapshots (about 20 MB of heap); with more, the next
- * snapshot is a full one (it would not be much smaller than one anyway, and the heap stays bounded).
+ * The change log between two snapshots holds at most this many bytes (outside the V8 heap); with more, the next
+ * snapshot is a full one, so memory stays bounded.
  */
-const MAX_LOGGED_CHANGES = 262_144;
+const MAX_LOG_BYTES = 32 * 1024 * 1024;
+/**
+ * After a change log outgrew a full snapshot, the next 1, 2, 4 … (at most this many) intervals keep no log (their
+ * snapshots are full ones): when every interval changes more than the whole state, logging would be wasted work.
+ */
+const MAX_LOG_BACKOFF = 16;
 /** Entries per generation of the read cache (two generations: a cheap approximation of LRU). */
 const CACHE_GENERATION = 32_768;
 /** Changed values are written to the store in batches of this many. */
@@ -63,9 +95,10 @@ export interface EmbeddedBackendOptions {
  *
  * Flink's state access is synchronous and so is LMDB's read path (a memory-mapped B-tree). Writes go to a small
  * synchronous write-back cache and are written to the store in batches of {@link WRITE_BATCH} (and before
- * every snapshot), so only that cache lives on the heap. Snapshots: a full one copies every record of the store
- * synchronously; an incremental one only the records changed since the previous snapshot, appended to the chain of
- * chunks of earlier checkpoints (which are shared, not uploaded again).
+ * every snapshot), so only that cache lives on the heap. Snapshots: a full one is LMDB's own compacting copy of the
+ * store, made off the JS thread by the {@link StoreSnapshotThread} (like the hard-link checkpoint of Flink's RocksDB
+ * backend, it costs the task no work per record); an incremental one is the log of the records written since the
+ * previous snapshot, appended to the chain of chunks of earlier checkpoints (which are shared, not uploaded again).
  * @internal
  */
 export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
@@ -81,10 +114,23 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
   private cacheOld: Map<unknown, Buffer | typeof DELETED>[] = [];
   private cached = 0;
   private dirtyCount = 0;
-  /** Whether keys changed since the last snapshot are logged (incremental checkpoints). */
+  /** Whether changes since the last snapshot are logged (incremental checkpoints). */
   private readonly logChanges: boolean;
-  /** Store keys (latin1) changed since the last snapshot; `undefined` once more than MAX_LOGGED_CHANGES changed. */
-  private changedKeys: Set<string> | undefined = new Set();
+  /**
+   * The records written to the store since the last snapshot, in write order (the next incremental chunk; a key
+   * written in several batches appears several times, and replaying in order keeps the last). `undefined` once it
+   * outgrew a full snapshot or MAX_LOG_BYTES: the next snapshot is a full one.
+   */
+  private changeLog: RecordEncoder | undefined;
+  /** Intervals still to go without a change log, and the current back-off (see MAX_LOG_BACKOFF). */
+  private logPause = 0;
+  private logBackoff = 0;
+  /** The last full chunk: an incremental chunk larger than it would be pointless. */
+  private lastFull: StoreCopyChunk | undefined;
+  /** The copy of the store in progress: nothing is written to the store until it is done. */
+  private copying: StoreSnapshot | undefined;
+  /** Whether the snapshot thread has opened this store (it must close it before the store is deleted). */
+  private usedSnapshotThread = false;
   private chain: KvChunk[] = [];
   private snapshots = 0;
   private keySer: Buffer | undefined;
@@ -102,6 +148,7 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     mkdirSync(this.dir, { recursive: true });
     this.db = openLmdb(this.dir);
     this.logChanges = options.incremental && options.checkpointing;
+    if (this.logChanges) this.changeLog = new RecordEncoder();
     if (restored) this.restoreFrom(restored);
   }
 
@@ -184,9 +231,16 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
     }
   }
 
-  /** Writes the write-back cache to the store in one transaction. */
+  /**
+   * Writes the write-back cache to the store in one transaction (and to the change log). Not while a copy of the
+   * store is being made: the cache grows past its batch size meanwhile (for the few milliseconds of the copy).
+   */
   flush(): void {
     if (this.dirtyCount === 0) return;
+    if (this.copying) {
+      if (!this.copying.copied) return;
+      this.copying = undefined;
+    }
     const batch: [Buffer, Buffer | null][] = [];
     for (let id = 0; id < this.dirty.length; id++) {
       const m = this.dirty[id];
@@ -199,22 +253,41 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
       m.clear();
     }
     this.dirtyCount = 0;
-    // Only when the next snapshot will be incremental (not before the first full one, nor at the chain's end).
-    const log = this.logChanges && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN;
     this.db.transactionSync(() => {
       for (const [k, v] of batch) {
         if (v) this.db.putSync(k, v);
         else this.db.removeSync(k);
       }
     });
-    const changed = this.changedKeys;
-    if (log && changed) {
-      for (const [k] of batch) changed.add(k.toString('latin1'));
-      if (changed.size > MAX_LOGGED_CHANGES) this.changedKeys = undefined;
+    // Only when the next snapshot will be incremental (not before the first full one, nor at the chain's end).
+    const log = this.changeLog;
+    if (log && this.logChanges && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN) {
+      for (const [k, v] of batch) {
+        if (v) log.add(k, v);
+        else log.addDeleted(k);
+      }
+      const full = this.lastFull?.size;
+      if (log.size > MAX_LOG_BYTES || (full !== undefined && log.size > full)) {
+        this.changeLog = undefined;
+        this.logBackoff = Math.min(MAX_LOG_BACKOFF, this.logBackoff * 2 || 1);
+        this.logPause = this.logBackoff;
+      }
+    }
+  }
+
+  /** Waits (blocking) for a copy of the store in progress, so that the write-back cache can be written. */
+  private awaitCopy(): void {
+    const c = this.copying;
+    this.copying = undefined;
+    try {
+      c?.take();
+    } catch {
+      // The snapshot that needed the copy fails; the store itself is intact.
     }
   }
 
   override numKeyedStateEntries(): number {
+    this.awaitCopy();
     this.flush();
     let n = 0;
     for (const _ of this.db.getKeys()) n++;
@@ -222,6 +295,7 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
   }
 
   override getKeys(stateName: string): unknown[] {
+    this.awaitCopy();
     this.flush();
     const s = this.ids.get(stateName);
     if (!s) return [];
@@ -232,28 +306,30 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
 
   /**
    * Synchronous part of a checkpoint: the write-back cache goes to the store, then either the records changed since
-   * the last snapshot (incremental) or all records (full) are copied into a new chunk.
+   * the last snapshot (incremental) are taken from the change log, or the snapshot thread starts a copy of the store
+   * (LMDB's own, off the JS thread; the store takes no writes until it is done, and the chunk's data follows).
    */
   override snapshot(): KeyedStateSnapshot {
+    this.awaitCopy();
     this.flush();
-    const incremental = this.options.incremental && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN && this.changedKeys !== undefined;
-    let data: Buffer;
-    const enc = new RecordEncoder();
+    const incremental = this.options.incremental && this.chain.length > 0 && this.chain.length < MAX_INCREMENTAL_CHAIN && this.changeLog !== undefined;
+    const id = `${this.options.name.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${++this.snapshots}-${randomBytes(6).toString('hex')}`;
+    let chunk: KvChunk;
     if (incremental) {
-      // Key order, as the store's (restores insert faster in order).
-      for (const logged of [...this.changedKeys!].sort()) {
-        const key = Buffer.from(logged, 'latin1');
-        const value = this.db.getBinary(key);
-        if (value) enc.add(key, value);
-        else enc.addDeleted(key);
-      }
+      chunk = { id, data: this.changeLog!.finish() };
+      this.logBackoff = 0;
     } else {
-      for (const { key, value } of this.db.getRange()) enc.add(key, value);
+      this.usedSnapshotThread = true;
+      this.copying = StoreSnapshotThread.shared().copy(this.dir, `${this.dir}.copy`);
+      chunk = this.lastFull = new StoreCopyChunk(id, this.copying);
       this.chain = [];
     }
-    data = enc.finish();
-    this.changedKeys = new Set();
-    const chunk: KvChunk = { id: `${this.options.name.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${++this.snapshots}-${randomBytes(6).toString('hex')}`, data };
+    if (this.logChanges) {
+      if (this.logPause > 0) {
+        this.logPause--;
+        this.changeLog = undefined;
+      } else this.changeLog = new RecordEncoder();
+    }
     this.chain = [...this.chain, chunk];
     const states: Record<string, { id: number; kind: StateKind }> = {};
     for (const [name, s] of this.ids) states[name] = { ...s };
@@ -269,9 +345,7 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
           const remap = new Map<number, number>();
           for (const [name, s] of Object.entries(snap.states)) remap.set(s.id, this.stateId(name, s.kind));
           for (const chunk of snap.chunks) {
-            if (!chunk.data) throw new Error(`State chunk ${chunk.id} was not loaded.`);
-            forEachRecord(chunk.data, (k, v) => {
-              if (!range.contains(keyGroupOf(k))) return;
+            forEachChunkRecord(chunk, range, (k, v) => {
               const id = remap.get(stateIdOf(k));
               if (id === undefined) return;
               const kb = Buffer.from(k);
@@ -302,6 +376,8 @@ export class EmbeddedKeyedStateBackend extends HeapKeyedStateBackend {
   async dispose(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.copying?.ready;
+    if (this.usedSnapshotThread) await StoreSnapshotThread.shared().close(this.dir);
     await this.db.close().catch(() => undefined);
     rmSync(this.dir, { recursive: true, force: true });
   }

@@ -38,6 +38,12 @@ export interface KvChunk {
   readonly id: string;
   /** The records while in memory (dropped once written to durable storage). */
   data?: Buffer;
+  /** `'lmdb'`: `data` is a copy of an LMDB environment's data file, not records (see kvFormat.ts). */
+  readonly format?: 'lmdb';
+  /** Set while `data` is being made off the task thread (reading `data` meanwhile waits for it). */
+  readonly ready?: Promise<void>;
+  /** SHA-256 (hex) of `data`, when its maker computed it. */
+  sha256?: string;
   /** Where the records were written: path relative to the job's checkpoint directory, size and checksum. */
   file?: { path: string; size: number; sha256: string };
 }

@@ -1,12 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { KeyGroupRange } from './KeyGroupRangeAssignment.js';
-import type { KvKeyedStateSnapshot } from './HeapKeyedStateBackend.js';
+import type { KvChunk, KvKeyedStateSnapshot } from './HeapKeyedStateBackend.js';
+import { openLmdb } from './lmdbStore.js';
 import type { StateKind } from './StateDescriptor.js';
 import { deserializeState, serializeState } from './StateSerializer.js';
 
 /**
  * The record format of embedded-backend checkpoints. A key is `[key group: u16][state id: u16][serialized key]`
  * (key group first, so one key-group range is one contiguous key range, as in Flink's RocksDB backend); a record is
- * `[u32 key length][key][u32 value length | 0xFFFFFFFF for a deletion][value]`.
+ * `[u32 key length][key][u32 value length | 0xFFFFFFFF for a deletion][value]`. Chunks of format `'lmdb'` are
+ * instead an LMDB environment's data file holding the same keys and values (full snapshots of the embedded store).
  * @internal
  */
 export const KV_TOMBSTONE: unique symbol = Symbol('kv.tombstone');
@@ -127,6 +132,10 @@ export class RecordEncoder {
     b.writeUInt32BE(DELETED, this.at);
     this.at += 4;
   }
+  /** Bytes encoded so far. */
+  get size(): number {
+    return this.at;
+  }
   /** The records (a copy sized to fit). */
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.at));
@@ -152,6 +161,42 @@ export function forEachRecord(data: Buffer, fn: (key: Buffer, value: Buffer | nu
   if (at !== data.length) throw new Error('Truncated key/value chunk.');
 }
 
+/**
+ * Calls `fn(key, value | null)` for every record of a chunk whose key group is in `range`, in the chunk's order
+ * (a later record of a key replaces an earlier one; `null` is a deletion). Keys and values are only valid during
+ * the call.
+ * @internal
+ */
+export function forEachChunkRecord(chunk: KvChunk, range: KeyGroupRange, fn: (key: Buffer, value: Buffer | null) => void): void {
+  const data = chunk.data;
+  if (!data) throw new Error(`State chunk ${chunk.id} was not loaded.`);
+  if (chunk.format === 'lmdb') forEachLmdbRecord(data, range, fn);
+  else
+    forEachRecord(data, (k, v) => {
+      if (range.contains(keyGroupOf(k))) fn(k, v);
+    });
+}
+
+/** Reads the key groups of `range` from a copy of an LMDB environment (its data file), through a temporary store. */
+function forEachLmdbRecord(data: Buffer, range: KeyGroupRange, fn: (key: Buffer, value: Buffer) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'flink-ts-chunk-'));
+  try {
+    writeFileSync(join(dir, 'data.mdb'), data);
+    // Read only: lmdb 3.5.6 crashes writing to a compacted copy (reading one back is exact).
+    const db = openLmdb(dir, { readOnly: true });
+    try {
+      // One key-group range is one key range: [start group, end group + 1).
+      const start = Buffer.from([range.startKeyGroup >> 8, range.startKeyGroup & 0xff]);
+      const end = Buffer.from([(range.endKeyGroup + 1) >> 8, (range.endKeyGroup + 1) & 0xff]);
+      for (const { key, value } of db.getRange({ start, end })) fn(key, value);
+    } finally {
+      void db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Key group of an encoded key. @internal */
 export function keyGroupOf(key: Uint8Array): number {
   return (key[0]! << 8) | key[1]!;
@@ -169,9 +214,7 @@ export function restoreKvIntoHeap(
 ): void {
   const byId = new Map(Object.entries(snap.states).map(([name, s]) => [s.id, { name, kind: s.kind }]));
   for (const chunk of snap.chunks) {
-    if (!chunk.data) throw new Error(`State chunk ${chunk.id} was not loaded.`);
-    forEachRecord(chunk.data, (k, v) => {
-      if (!range.contains(keyGroupOf(k))) return;
+    forEachChunkRecord(chunk, range, (k, v) => {
       const s = byId.get(stateIdOf(k));
       if (!s) return;
       put(s.name, s.kind, deserializeState(k.subarray(4)), v ? deserializeState(v) : KV_TOMBSTONE);

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExternalizedCheckpointCleanup, KeyGroupRange, ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from 'flink-ts';
+import { ExternalizedCheckpointCleanup, KeyGroupRange, KeyGroupRangeAssignment, ListStateDescriptor, MapStateDescriptor, ValueStateDescriptor } from 'flink-ts';
 import { EmbeddedKeyedStateBackend } from '../../lib/state/EmbeddedKeyedStateBackend.js';
 import { HeapKeyedStateBackend, type KeyedStateSnapshot, type KvKeyedStateSnapshot } from '../../lib/state/HeapKeyedStateBackend.js';
 import { FsCheckpointStorage, loadCompletedCheckpoint } from '../../lib/runtime/checkpoint/CheckpointStorage.js';
@@ -96,6 +96,114 @@ describe('embedded (on-disk) keyed state backend', () => {
     back.setCurrentKey(99);
     expect(back.getState(count).value()).toBe(198);
     expect(back.numKeyedStateEntries()).toBe(100);
+  });
+
+  it('a full snapshot is a copy of the store at the snapshot, made off the task thread while the task goes on writing', async () => {
+    const b = backend(false);
+    const state = b.getState(count);
+    const list = b.getListState(new ListStateDescriptor<string>('big'));
+    for (let k = 0; k < 20_000; k++) {
+      b.setCurrentKey(k);
+      state.update(k);
+    }
+    // A value larger than a store page (LMDB overflow pages).
+    b.setCurrentKey('big');
+    list.add('x'.repeat(50_000));
+    const snap = b.snapshot() as KvKeyedStateSnapshot;
+    expect(snap.chunks).toHaveLength(1);
+    expect(snap.chunks[0]!.format).toBe('lmdb');
+    // More than a write batch of changes right after the snapshot: none of them may reach the copy.
+    for (let k = 0; k < 20_000; k++) {
+      b.setCurrentKey(k);
+      state.update(-k);
+    }
+    b.setCurrentKey('new');
+    state.update(1);
+    await snap.chunks[0]!.ready;
+    const restored = backend(false, [snap]);
+    expect(restored.numKeyedStateEntries()).toBe(20_001);
+    const rs = restored.getState(count);
+    for (const k of [0, 1, 9_999, 19_999]) {
+      restored.setCurrentKey(k);
+      expect(rs.value()).toBe(k);
+    }
+    restored.setCurrentKey('new');
+    expect(rs.value()).toBeNull();
+    restored.setCurrentKey('big');
+    expect(restored.getListState(new ListStateDescriptor<string>('big')).get()[0]).toHaveLength(50_000);
+    // The task's own store has every later write.
+    expect(b.numKeyedStateEntries()).toBe(20_002);
+    b.setCurrentKey(19_999);
+    expect(state.value()).toBe(-19_999);
+    // The heap backend reads the copy too (switching backends through a savepoint).
+    const heap = new HeapKeyedStateBackend(MAXP, new KeyGroupRange(0, 63), [snap]);
+    const inRange = [...Array(20_000).keys()].filter((k) => KeyGroupRangeAssignment.assignToKeyGroup(k, MAXP) < 64);
+    expect(heap.getKeys('count')).toHaveLength(inRange.length);
+    heap.setCurrentKey(inRange[7]);
+    expect(heap.getState(count).value()).toBe(inRange[7]);
+  });
+
+  it('an incremental chunk replays to the last value of a key written in several write batches', () => {
+    const b = backend(true);
+    const state = b.getState(count);
+    for (let k = 0; k < 40_000; k++) {
+      b.setCurrentKey(k);
+      state.update(0);
+    }
+    b.snapshot();
+    // Two rounds over 20 000 keys: each key reaches the store in two write batches (16 384 entries each).
+    for (let round = 1; round <= 2; round++) {
+      for (let k = 0; k < 20_000; k++) {
+        b.setCurrentKey(k);
+        state.update(state.value()! + 1);
+      }
+    }
+    b.setCurrentKey(7);
+    state.clear();
+    const second = b.snapshot() as KvKeyedStateSnapshot;
+    expect(second.chunks).toHaveLength(2);
+    expect(second.chunks[1]!.format).toBeUndefined();
+    const restored = backend(false, [second]);
+    const rs = restored.getState(count);
+    for (const [k, v] of [[0, 2], [19_999, 2], [20_000, 0], [7, null]] as const) {
+      restored.setCurrentKey(k);
+      expect(rs.value()).toBe(v);
+    }
+  });
+
+  it('takes a full snapshot instead of an increment larger than the full one, and logs changes again later', async () => {
+    const b = backend(true);
+    const state = b.getState(count);
+    const touch = (keys: number) => {
+      for (let k = 0; k < keys; k++) {
+        b.setCurrentKey(k);
+        state.update((state.value() ?? 0) + 1);
+      }
+    };
+    touch(1_000);
+    const formats = (s: KeyedStateSnapshot) => (s as KvKeyedStateSnapshot).chunks.map((c) => c.format ?? 'records');
+    const first = b.snapshot() as KvKeyedStateSnapshot;
+    expect(formats(first)).toEqual(['lmdb']);
+    // Checkpoints are seconds apart: the copy is done by the next changes.
+    await first.chunks[0]!.ready;
+    touch(1_000);
+    expect(formats(b.snapshot())).toEqual(['lmdb', 'records']);
+    // Every key changed many times: the changes outgrow the full copy, so this snapshot is a full one,
+    touch(1_000);
+    for (let i = 0; i < 60; i++) touch(1_000), b.flush();
+    const full = b.snapshot() as KvKeyedStateSnapshot;
+    expect(formats(full)).toEqual(['lmdb']);
+    await full.chunks[0]!.ready;
+    // the next interval keeps no log (a full snapshot again, even after a small change),
+    touch(10);
+    expect(formats(b.snapshot())).toEqual(['lmdb']);
+    // and the one after logs again.
+    touch(10);
+    const last = b.snapshot();
+    expect(formats(last)).toEqual(['lmdb', 'records']);
+    const restored = backend(false, [last]);
+    restored.setCurrentKey(5);
+    expect(restored.getState(count).value()).toBe(65);
   });
 
   it('retention keeps the shared chunks the retained checkpoints still reference and deletes the rest', async () => {

@@ -55,7 +55,7 @@ interface SubtaskHead {
   operatorState?: OperatorSubtaskState['operatorState'];
   timers?: OperatorSubtaskState['timers'];
   heap?: { name: string; kind: HeapKeyedStateSnapshot['states'][string]['kind']; frames: number }[];
-  kv?: { states: KvKeyedStateSnapshot['states']; chunks: { id: string; file: FileRef }[] };
+  kv?: { states: KvKeyedStateSnapshot['states']; chunks: { id: string; file: FileRef; format?: KvChunk['format'] }[] };
 }
 
 const sha256 = (chunks: Uint8Array[]) => {
@@ -85,7 +85,7 @@ async function encodeSubtask(s: OperatorSubtaskState, chunkRef: (c: KvChunk) => 
   const rest: Buffer[] = [];
   const ks = s.keyedState;
   if (ks?.format === 'kv') {
-    head.kv = { states: ks.states, chunks: ks.chunks.map((c) => ({ id: c.id, file: chunkRef(c) })) };
+    head.kv = { states: ks.states, chunks: ks.chunks.map((c) => ({ id: c.id, file: chunkRef(c), ...(c.format ? { format: c.format } : {}) })) };
   } else if (ks) {
     head.heap = [];
     for (const [name, st] of Object.entries(ks.states)) {
@@ -140,7 +140,7 @@ async function decodeSubtask(bytes: Buffer, readChunk: (ref: FileRef, id: string
     out.keyedState = { states };
   } else if (head.kv) {
     const chunks: KvChunk[] = [];
-    for (const c of head.kv.chunks) chunks.push({ id: c.id, data: await readChunk(c.file, c.id) });
+    for (const c of head.kv.chunks) chunks.push({ id: c.id, data: await readChunk(c.file, c.id), ...(c.format ? { format: c.format } : {}) });
     out.keyedState = { format: 'kv', states: head.kv.states, chunks };
   }
   if (at !== bytes.length) throw new Error('trailing bytes in state file');
@@ -186,10 +186,11 @@ async function writeCheckpointFiles(
           refs.set(c, { path: relative(dir, c.file.path), size: c.file.size, sha256: c.file.sha256 });
           continue;
         }
+        if (!c.file) await c.ready;
         const data = c.data ?? (await fs.readFile(c.file!.path));
         const abs = fs.join(chunkDir, c.id);
         await fs.writeAtomic(abs, data);
-        const file = { path: abs, size: data.length, sha256: c.file?.sha256 ?? sha256([data]) };
+        const file = { path: abs, size: data.length, sha256: c.file?.sha256 ?? c.sha256 ?? sha256([data]) };
         if (!copyChunks) c.file = file;
         refs.set(c, { path: relative(dir, abs), size: file.size, sha256: file.sha256 });
       }
