@@ -18,9 +18,6 @@ export class RecordWriter implements Output<unknown> {
   private readonly vals: unknown[][];
   private readonly counts: number[];
   private readonly tss: (number[] | undefined)[];
-  /** Channel 0's batch and count as fields, for the single-channel fast path. */
-  v0: unknown[];
-  n0 = 0;
 
   constructor(
     readonly channels: Channel[],
@@ -31,7 +28,6 @@ export class RecordWriter implements Output<unknown> {
     this.vals = channels.map(() => new Array(batchSize));
     this.counts = channels.map(() => 0);
     this.tss = channels.map(() => undefined);
-    this.v0 = this.vals[0]!;
     // One channel: every record goes there, without asking the partitioner — except a user's custom partitioner,
     // which Flink calls for every record whatever the number of channels (it may validate or fail).
     const single = channels.length === 1 && !(partitioner instanceof CustomPartitionerWrapper);
@@ -39,10 +35,10 @@ export class RecordWriter implements Output<unknown> {
       (self: RecordWriter, max: number, none: number, single: boolean, broadcast: boolean) =>
         single
           ? (value: unknown, timestamp: number) => {
-              const n = self.n0;
-              self.v0[n] = value;
+              const n = self.counts[0]!;
+              self.vals[0]![n] = value;
               if (timestamp !== none || self.tss[0] !== undefined) self.stamp(0, n, timestamp);
-              self.n0 = n + 1;
+              self.counts[0] = n + 1;
               if (n + 1 >= max) self.flushChannel(0);
             }
           : (value: unknown, timestamp: number) => {
@@ -61,11 +57,10 @@ export class RecordWriter implements Output<unknown> {
   readonly collect: (value: unknown, timestamp: number) => void;
 
   private append(ch: number, value: unknown, timestamp: number): void {
-    const n = ch === 0 ? this.n0 : this.counts[ch]!;
-    (ch === 0 ? this.v0 : this.vals[ch]!)[n] = value;
+    const n = this.counts[ch]!;
+    this.vals[ch]![n] = value;
     if (timestamp !== NO_TIMESTAMP || this.tss[ch] !== undefined) this.stamp(ch, n, timestamp);
-    if (ch === 0) this.n0 = n + 1;
-    else this.counts[ch] = n + 1;
+    this.counts[ch] = n + 1;
     if (n + 1 >= this.batchSize) this.flushChannel(ch);
   }
 
@@ -99,23 +94,18 @@ export class RecordWriter implements Output<unknown> {
   }
 
   flushChannel(ch: number): void {
-    const n = ch === 0 ? this.n0 : this.counts[ch]!;
+    const n = this.counts[ch]!;
     if (n === 0) return;
-    const v = ch === 0 ? this.v0 : this.vals[ch]!;
+    const v = this.vals[ch]!;
     if (n < v.length) v.length = n;
     this.channels[ch]!.push(new RecordBatch(v, this.tss[ch]));
-    const fresh = new Array(this.batchSize);
+    this.vals[ch] = new Array(this.batchSize);
+    this.counts[ch] = 0;
     this.tss[ch] = undefined;
-    if (ch === 0) {
-      this.v0 = fresh;
-      this.n0 = 0;
-    } else this.counts[ch] = 0;
-    this.vals[ch] = fresh;
   }
 
   flush(): void {
-    if (this.n0 > 0) this.flushChannel(0);
-    for (let ch = 1; ch < this.vals.length; ch++) if (this.counts[ch]! > 0) this.flushChannel(ch);
+    for (let ch = 0; ch < this.vals.length; ch++) if (this.counts[ch]! > 0) this.flushChannel(ch);
   }
 
   isAvailable(): boolean {

@@ -15,7 +15,7 @@ import type { Channel } from './Channel.js';
 import { CheckpointBarrier, ElementKind, MAX_WATERMARK, NO_TIMESTAMP, type RecordBatch, type StreamElement } from './elements.js';
 import { messageOf, operatorOf, tagFailure, TaskFailure } from './failures.js';
 import { InputGate } from './InputGate.js';
-import type { AbstractStreamOperator, OperatorSubtaskState, TaskInfo } from './operators/AbstractStreamOperator.js';
+import { ownOrBound, type AbstractStreamOperator, type OperatorSubtaskState, type TaskInfo } from './operators/AbstractStreamOperator.js';
 import { SourceReaderOperator } from './operators/SourceReaderOperator.js';
 import { StreamSource } from './operators/StreamSource.js';
 import { RoutingOutput, type Output } from './Output.js';
@@ -54,17 +54,6 @@ export interface RestoreInfo {
   checkpointId: number;
   /** operator id → snapshots of every old subtask (index = old subtask). */
   operators: Map<string, (OperatorSubtaskState | undefined)[]>;
-}
-
-/**
- * An operator's record method as a plain function: a specialized closure (an own property, which needs no `this`)
- * as it is, so calls reach it directly; a prototype method bound to the operator.
- * @internal
- */
-export function ownOrBound(op: object, method: string): ((v: unknown, ts: number) => void) | undefined {
-  const f = (op as Record<string, unknown>)[method] as ((v: unknown, ts: number) => void) | undefined;
-  if (typeof f !== 'function') return undefined;
-  return Object.prototype.hasOwnProperty.call(op, method) ? f : f.bind(op);
 }
 
 /** Passes records to the next operator of the chain, naming it if it throws. */

@@ -100,7 +100,7 @@ export abstract class AbstractStreamOperator<OUT> {
           inner(v, ts);
         },
       // A prototype method (StreamFlatMap) is bound: it would lose its `this` when called through the wrapper.
-      Object.prototype.hasOwnProperty.call(self, 'processElement') ? self.processElement : self.processElement.bind(self),
+      ownOrBound(self, 'processElement')!,
       getKey,
       backend,
       tagFailure,
@@ -227,6 +227,17 @@ export abstract class AbstractStreamOperator<OUT> {
   dispose(): void {
     for (const ts of this.timerServices.values()) ts.dispose();
   }
+}
+
+/**
+ * An operator's record method as a plain function: a specialized closure (an own property, which needs no `this`)
+ * as it is, so calls reach it directly; a prototype method bound to the operator.
+ * @internal
+ */
+export function ownOrBound(op: object, method: string): ((v: unknown, ts: number) => void) | undefined {
+  const f = (op as Record<string, unknown>)[method] as ((v: unknown, ts: number) => void) | undefined;
+  if (typeof f !== 'function') return undefined;
+  return Object.prototype.hasOwnProperty.call(op, method) ? f : f.bind(op);
 }
 
 /** An operator with one input. @internal */
